@@ -1,0 +1,83 @@
+package dev.kvs;
+
+import dev.kvs.config.KvsConfig;
+import dev.kvs.http.HttpVerticle;
+import dev.kvs.purge.PurgeVerticle;
+import dev.kvs.service.KvService;
+import dev.kvs.store.PgStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running KVS: migrations applied, one pool, the service, the HTTP verticles (one per event
+ * loop) and the purge. {@link #start} is the whole start sequence as one Future; {@link #stop}
+ * drains HTTP first and closes the pool last.
+ */
+public final class KvsApplication {
+  private static final Logger LOG = LoggerFactory.getLogger(KvsApplication.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final PurgeVerticle purge;
+  private final String httpDeployment;
+  private final String purgeDeployment;
+
+  private KvsApplication(Vertx vertx, Pool pool, PurgeVerticle purge, String httpDeployment, String purgeDeployment) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.purge = purge;
+    this.httpDeployment = httpDeployment;
+    this.purgeDeployment = purgeDeployment;
+  }
+
+  public static Future<KvsApplication> start(Vertx vertx, KvsConfig config, PrometheusMeterRegistry registry) {
+    // Flyway is JDBC, so blocking: it runs on a worker thread, and nothing serves before it is done.
+    return vertx.executeBlocking(() -> Migrations.apply(config.database()))
+        .compose(migrated -> {
+          logMigrations(migrated);
+          Pool pool = PgBuilder.pool()
+              .with(config.database().poolOptions())
+              .with(config.database().transportOptions())
+              .connectingTo(config.database().connectOptions())
+              .using(vertx)
+              .build();
+          PgStore store = new PgStore(pool);
+          KvService service = new KvService(store);
+          PurgeVerticle purge = new PurgeVerticle(store, config.purge(), registry);
+          Future<String> http = vertx.deployVerticle(
+              () -> new HttpVerticle(config, service, store::ping, registry),
+              new DeploymentOptions().setInstances(config.httpInstances()));
+          Future<String> purging = config.purge().enabled()
+              ? http.compose(id -> vertx.deployVerticle(purge))
+              : http.map((String) null);
+          return Future.all(http, purging)
+              .map(all -> new KvsApplication(vertx, pool, purge, http.result(), purging.result()))
+              .onFailure(failure -> pool.close());
+        });
+  }
+
+  private static void logMigrations(MigrateResult migrated) {
+    LOG.info("database schema at version {} ({} migrations applied now)",
+        migrated.targetSchemaVersion == null ? migrated.initialSchemaVersion : migrated.targetSchemaVersion,
+        migrated.migrationsExecuted);
+  }
+
+  /** The purge, for an operator (or a test) that wants a run now rather than at the next tick. */
+  public PurgeVerticle purge() {
+    return purge;
+  }
+
+  /** Stops accepting, finishes in-flight requests, stops the purge, then closes the pool. */
+  public Future<Void> stop() {
+    Future<Void> http = vertx.undeploy(httpDeployment);
+    Future<Void> purging = purgeDeployment == null ? Future.succeededFuture() : vertx.undeploy(purgeDeployment);
+    return Future.join(http, purging).eventually(() -> pool.close()).mapEmpty();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.kvs;
+
+import dev.kvs.config.KvsConfig;
+import dev.kvs.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts KVS from the environment; SIGTERM drains it. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    KvsConfig config;
+    try {
+      config = KvsConfig.fromEnv();
+    } catch (IllegalArgumentException e) {
+      System.err.println("kvs: bad configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    Vertx vertx = Metrics.newVertx(registry, new VertxOptions());
+    KvsApplication app;
+    try {
+      app = KvsApplication.start(vertx, config, registry).await();
+    } catch (Throwable failure) {
+      System.err.println(explainStartFailure(config, failure));
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    LOG.info("KVS listening on http://{}:{} (database {}, {} HTTP instances)", config.httpHost(),
+        config.httpPort(), config.database().describe(), config.httpInstances());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutting down: draining in-flight requests (up to {} ms)", config.shutdownGraceMs());
+      try {
+        app.stop().eventually(vertx::close).await(config.shutdownGraceMs() + 5_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("shutdown did not complete cleanly: {}", e.toString());
+      }
+    }, "kvs-shutdown"));
+  }
+
+  /** A message a newcomer can act on, instead of a stack trace. */
+  static String explainStartFailure(KvsConfig config, Throwable failure) {
+    String where = config.database().describe();
+    SQLException sql = find(failure, SQLException.class);
+    String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
+    String detail = rootMessage(failure);
+    if (state.equals("3D000")) {
+      return "kvs: the database in " + where + " does not exist (" + detail + ").\n"
+          + "  Create it (createdb " + config.database().database() + "), or choose another with PGDATABASE or KVS_DB_URL.";
+    }
+    if (state.startsWith("28")) {
+      return "kvs: PostgreSQL at " + where + " refused the login (" + detail + ").\n"
+          + "  Set PGUSER / PGPASSWORD, or KVS_DB_URL=postgresql://USER:PASSWORD@HOST:5432/DATABASE.";
+    }
+    if (state.startsWith("08") || find(failure, java.net.ConnectException.class) != null) {
+      return "kvs: no PostgreSQL answers at " + where + " (" + detail + ").\n"
+          + "  Start one locally (Debian: sudo pg_ctlcluster 15 main start;"
+          + " with Docker: docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:16),\n"
+          + "  or point KVS at yours: KVS_DB_URL=postgresql://USER:PASSWORD@HOST:5432/DATABASE"
+          + " (or libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE).";
+    }
+    if (find(failure, java.net.BindException.class) != null) {
+      return "kvs: cannot listen on port " + config.httpPort() + " (" + detail + "). Choose another with KVS_HTTP_PORT.";
+    }
+    LOG.error("start failed", failure);
+    return "kvs: start failed: " + detail;
+  }
+
+  private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}

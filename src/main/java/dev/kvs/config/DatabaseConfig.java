@@ -1,0 +1,126 @@
+package dev.kvs.config;
+
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.Properties;
+
+/**
+ * Where the database is and how the pool talks to it. {@code KVS_DB_URL} wins; otherwise libpq's
+ * {@code PG*} variables with libpq's own defaults, so that wherever {@code psql} works, KVS does.
+ */
+public record DatabaseConfig(
+    String host,
+    int port,
+    String database,
+    String user,
+    String password,
+    int poolSize,
+    int pipeliningLimit,
+    int maxWaitQueue,
+    int connectTimeoutMs,
+    int lockTimeoutMs,
+    int statementTimeoutMs) {
+
+  static DatabaseConfig fromEnv(EnvReader in) {
+    String url = in.stringOrNull("KVS_DB_URL");
+    String host;
+    int port;
+    String database;
+    String user;
+    String password;
+    if (url != null) {
+      PgConnectOptions parsed;
+      try {
+        parsed = PgConnectOptions.fromUri(url);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("KVS_DB_URL is not a postgresql:// URL: " + e.getMessage());
+      }
+      host = parsed.getHost();
+      port = parsed.getPort();
+      user = url.contains("@") ? parsed.getUser() : System.getProperty("user.name");
+      database = hasPath(url) ? parsed.getDatabase() : user;
+      password = url.contains("@") ? parsed.getPassword() : null;
+    } else {
+      host = in.string("PGHOST", "localhost");
+      port = in.intValue("PGPORT", 5432, 1, 65_535);
+      user = in.string("PGUSER", System.getProperty("user.name"));
+      database = in.string("PGDATABASE", user);
+      password = in.stringOrNull("PGPASSWORD");
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    return new DatabaseConfig(host, port, database, user, password,
+        in.intValue("KVS_DB_POOL_SIZE", Math.max(4, cores * 4), 1, 1_000),
+        in.intValue("KVS_DB_PIPELINING_LIMIT", PgConnectOptions.DEFAULT_PIPELINING_LIMIT, 1, 4_096),
+        in.intValue("KVS_DB_MAX_WAIT_QUEUE", 10_000, 1, 1_000_000),
+        in.intValue("KVS_DB_CONNECT_TIMEOUT_MS", 2_000, 100, 600_000),
+        in.intValue("KVS_DB_LOCK_TIMEOUT_MS", 2_000, 1, 600_000),
+        in.intValue("KVS_DB_STATEMENT_TIMEOUT_MS", 10_000, 1, 3_600_000));
+  }
+
+  private static boolean hasPath(String url) {
+    int scheme = url.indexOf("://");
+    int slash = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+    return slash >= 0 && slash + 1 < url.length() && url.charAt(slash + 1) != '?';
+  }
+
+  /** Options for the reactive pool: every session gets a bounded lock wait, so contention turns into 409, not a hang. */
+  public PgConnectOptions connectOptions() {
+    PgConnectOptions options = new PgConnectOptions()
+        .setHost(host)
+        .setPort(port)
+        .setDatabase(database)
+        .setUser(user)
+        .setPipeliningLimit(pipeliningLimit)
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheMaxSize(64);
+    if (password != null) {
+      options.setPassword(password);
+    }
+    options.addProperty("application_name", "kvs");
+    options.addProperty("lock_timeout", Integer.toString(lockTimeoutMs));
+    options.addProperty("statement_timeout", Integer.toString(statementTimeoutMs));
+    return options;
+  }
+
+  /** TCP settings of the pool's connections: a dead host fails fast instead of hanging a request. */
+  public NetClientOptions transportOptions() {
+    return new NetClientOptions().setConnectTimeout(connectTimeoutMs).setTcpNoDelay(true).setTcpKeepAlive(true);
+  }
+
+  public PoolOptions poolOptions() {
+    return new PoolOptions()
+        .setName("kvs")
+        .setMaxSize(poolSize)
+        .setMaxWaitQueueSize(maxWaitQueue)
+        .setConnectionTimeout(connectTimeoutMs)
+        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** The same database for JDBC (Flyway). */
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+  }
+
+  public Properties jdbcProperties() {
+    Properties props = new Properties();
+    props.setProperty("user", user);
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    props.setProperty("ApplicationName", "kvs-migrations");
+    props.setProperty("connectTimeout", Integer.toString(Math.max(1, connectTimeoutMs / 1000)));
+    return props;
+  }
+
+  /** Where we connect, for log lines and error messages: never the password. */
+  public String describe() {
+    return "postgresql://" + user + "@" + host + ":" + port + "/" + database;
+  }
+
+  /** A copy pointed at another database (tests use one database per test class). */
+  public DatabaseConfig withDatabase(String otherDatabase) {
+    return new DatabaseConfig(host, port, otherDatabase, user, password, poolSize, pipeliningLimit,
+        maxWaitQueue, connectTimeoutMs, lockTimeoutMs, statementTimeoutMs);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.kvs.metrics;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.EnumSet;
+
+/** The Prometheus registry and the Vert.x instance that reports into it. */
+public final class Metrics {
+  /** Latency buckets for HTTP and SQL timers: fixed, so a series has a bounded number of them. */
+  private static final double[] LATENCY_BUCKETS_NANOS = nanos(
+      0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000);
+
+  private Metrics() {}
+
+  public static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        if (id.getType() == Meter.Type.TIMER && id.getName().startsWith("vertx.")) {
+          return DistributionStatisticConfig.builder()
+              .serviceLevelObjectives(LATENCY_BUCKETS_NANOS)
+              .build()
+              .merge(config);
+        }
+        return config;
+      }
+    });
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    return registry;
+  }
+
+  /**
+   * A Vert.x instance whose HTTP server and SQL pool report to the registry. Requests are
+   * labelled by route template, method and status, never by raw path: keys are in the path.
+   */
+  public static Vertx newVertx(PrometheusMeterRegistry registry, VertxOptions options) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
+    return Vertx.builder()
+        .with(options.setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  private static double[] nanos(double... millis) {
+    double[] out = new double[millis.length];
+    for (int i = 0; i < millis.length; i++) {
+      out[i] = millis[i] * 1_000_000;
+    }
+    return out;
+  }
+}

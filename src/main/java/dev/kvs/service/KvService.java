@@ -1,0 +1,69 @@
+package dev.kvs.service;
+
+import dev.kvs.store.PgStore;
+import dev.kvs.store.StoredRecord;
+import io.vertx.core.Future;
+
+/**
+ * The operations of API.md, as Futures, with no HTTP in them: HTTP and the event bus are thin
+ * adapters over this class and so speak the same semantics and errors ({@link KvsException}).
+ */
+public final class KvService {
+  private final PgStore store;
+
+  public KvService(PgStore store) {
+    this.store = store;
+  }
+
+  /** The live record; fails with 404 not_found when it is absent or expired. */
+  public Future<StoredRecord> get(String ns, String key) {
+    return validIds(ns, key)
+        .compose(ok -> store.selectLive(ns, key))
+        .recover(DatabaseFailures::mapped)
+        .compose(found -> found == null ? Future.failedFuture(KvsException.notFound()) : Future.succeededFuture(found));
+  }
+
+  /**
+   * Writes the record, unconditionally or, when the request carries an operator, only if the
+   * live record's created_at satisfies it (or there is no live record). A refused condition fails
+   * with {@link ConditionFailedException}, which carries the live record.
+   */
+  public Future<StoredRecord> write(String ns, String key, WriteRequest request) {
+    if (!request.conditional()) {
+      return validIds(ns, key)
+          .compose(ok -> store.upsert(ns, key, request.value(), request.metadata(), request.expiry()))
+          .recover(DatabaseFailures::mapped);
+    }
+    return validIds(ns, key)
+        .compose(ok -> store.upsertIf(ns, key, request.value(), request.metadata(), request.expiry(),
+            request.operator(), request.unixtimeMs()))
+        .recover(DatabaseFailures::mapped)
+        .compose(outcome -> {
+          if (outcome.written()) {
+            return Future.succeededFuture(outcome.record());
+          }
+          // No record to show means the one that refused us vanished in between: a race, retryable.
+          return Future.failedFuture(outcome.record() == null
+              ? KvsException.conflict()
+              : new ConditionFailedException(key, outcome.record()));
+        });
+  }
+
+  /** Deletes the record; succeeds also when there was none (idempotent). */
+  public Future<Void> delete(String ns, String key) {
+    return validIds(ns, key)
+        .compose(ok -> store.delete(ns, key))
+        .recover(DatabaseFailures::mapped)
+        .mapEmpty();
+  }
+
+  private static Future<Void> validIds(String ns, String key) {
+    try {
+      Identifiers.checkNamespace(ns);
+      Identifiers.checkKey(key);
+      return Future.succeededFuture();
+    } catch (KvsException e) {
+      return Future.failedFuture(e);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.kvs.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * The records in PostgreSQL. Every operation is one prepared statement on the shared pool
+ * (prepared once per connection, pipelined), so nothing here ever blocks a thread.
+ */
+public final class PgStore {
+  /** Advisory lock key that elects the one replica purging at a time ("kvspurge" in ASCII). */
+  static final long PURGE_LOCK_KEY = 0x6b76_7370_7572_6765L;
+
+  private final Pool pool;
+
+  public PgStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The live record, or null when it is absent or expired. */
+  public Future<StoredRecord> selectLive(String ns, String key) {
+    return pool.preparedQuery(SqlStatements.SELECT_LIVE)
+        .execute(Tuple.of(ns, key))
+        .map(rows -> {
+          RowIterator<Row> it = rows.iterator();
+          return it.hasNext() ? toRecord(it.next()) : null;
+        });
+  }
+
+  public Future<StoredRecord> upsert(String ns, String key, String value, String metadata, Expiry expiry) {
+    return pool.preparedQuery(SqlStatements.UPSERT)
+        .execute(writeParams(ns, key, value, metadata, expiry))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new StoredRecord(value, metadata, millis(row, 0), millis(row, 1));
+        });
+  }
+
+  /**
+   * Writes when the live record's {@code created_at <op> unixtimeMs} holds or there is no live
+   * record; otherwise returns the live record. One statement: no window between check and write.
+   */
+  public Future<ConditionalOutcome> upsertIf(String ns, String key, String value, String metadata, Expiry expiry,
+      Operator op, long unixtimeMs) {
+    Tuple params = writeParams(ns, key, value, metadata, expiry).addOffsetDateTime(utc(unixtimeMs));
+    return pool.preparedQuery(SqlStatements.UPSERT_IF_CREATED.get(op))
+        .execute(params)
+        .compose(rows -> {
+          RowIterator<Row> it = rows.iterator();
+          if (!it.hasNext()) {
+            // The conflicting row was committed after this statement's snapshot was taken, so the
+            // statement could not read it back: read it now (rare; only under a racing insert).
+            return selectLive(ns, key).map(current -> new ConditionalOutcome(false, current));
+          }
+          Row row = it.next();
+          if (row.getBoolean(0)) {
+            return Future.succeededFuture(new ConditionalOutcome(true,
+                new StoredRecord(value, metadata, millis(row, 3), millis(row, 4))));
+          }
+          return Future.succeededFuture(new ConditionalOutcome(false,
+              new StoredRecord(row.getString(1), row.getString(2), millis(row, 3), millis(row, 4))));
+        });
+  }
+
+  /** Deletes the record; the number of rows removed (0 when it was absent). */
+  public Future<Integer> delete(String ns, String key) {
+    return pool.preparedQuery(SqlStatements.DELETE)
+        .execute(Tuple.of(ns, key))
+        .map(RowSet::rowCount);
+  }
+
+  /**
+   * Deletes one batch of expired rows if this process holds the purge lock for the batch's
+   * transaction; the number deleted, or -1 when another replica is purging.
+   */
+  public Future<Integer> purgeExpiredBatch(int batchSize) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SqlStatements.TRY_PURGE_LOCK)
+        .execute(Tuple.of(PURGE_LOCK_KEY))
+        .compose(locked -> {
+          if (!locked.iterator().next().getBoolean(0)) {
+            return Future.succeededFuture(-1);
+          }
+          return conn.preparedQuery(SqlStatements.DELETE_EXPIRED_BATCH)
+              .execute(Tuple.of(batchSize))
+              .map(RowSet::rowCount);
+        }));
+  }
+
+  /** Age of the oldest expired row still stored, in milliseconds. */
+  public Future<Long> purgeLagMs() {
+    return pool.query(SqlStatements.PURGE_LAG_MS).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Succeeds when the database answers a query. */
+  public Future<Void> ping() {
+    return pool.query("SELECT 1").execute().mapEmpty();
+  }
+
+  private static Tuple writeParams(String ns, String key, String value, String metadata, Expiry expiry) {
+    return Tuple.tuple()
+        .addString(ns)
+        .addString(key)
+        .addString(value)
+        .addString(metadata)
+        .addInteger(expiry.minutes())
+        .addOffsetDateTime(expiry.atMs() == null ? null : utc(expiry.atMs()));
+  }
+
+  private static StoredRecord toRecord(Row row) {
+    return new StoredRecord(row.getString(0), row.getString(1), millis(row, 2), millis(row, 3));
+  }
+
+  private static long millis(Row row, int column) {
+    return row.getOffsetDateTime(column).toInstant().toEpochMilli();
+  }
+
+  private static OffsetDateTime utc(long unixMs) {
+    return Instant.ofEpochMilli(unixMs).atOffset(ZoneOffset.UTC);
+  }
+}
