@@ -59,7 +59,11 @@ final class Responses {
       case 404 -> new KvsException(404, "not_found", "no such endpoint");
       case 405 -> new KvsException(405, "method_not_allowed", "this endpoint does not take " + ctx.request().method());
       case 413 -> new KvsException(413, "too_large", "the request body is over the limit");
-      case 400 -> KvsException.badRequest("invalid_request", "the request could not be read");
+      // The router refuses a path it cannot percent-decode before any handler runs; in the API
+      // the only free-form part of a path is the key.
+      case 400 -> ctx.request().path().contains("/kv/")
+          ? KvsException.badRequest("invalid_key", "the key in the path has a broken percent-encoding")
+          : KvsException.badRequest("invalid_request", "the request could not be read");
       default -> new KvsException(status, "error", "the request failed");
     };
     json(ctx, status, JsonBodies.error(e, e.getMessage()));

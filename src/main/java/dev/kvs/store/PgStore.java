@@ -16,7 +16,7 @@ import java.time.ZoneOffset;
  */
 public final class PgStore {
   /** Advisory lock key that elects the one replica purging at a time ("kvspurge" in ASCII). */
-  static final long PURGE_LOCK_KEY = 0x6b76_7370_7572_6765L;
+  public static final long PURGE_LOCK_KEY = 0x6b76_7370_7572_6765L;
 
   private final Pool pool;
 

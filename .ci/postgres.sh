@@ -1,0 +1,28 @@
+# Sourced by .ci scripts: makes sure a PostgreSQL answers on 127.0.0.1:5432 for the tests,
+# starting the local cluster or installing Debian's PostgreSQL when there is none.
+pg_answers() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+
+if ! command -v pg_isready >/dev/null 2>&1; then
+  echo "PostgreSQL is not installed: installing Debian's package"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+if ! pg_answers; then
+  echo "PostgreSQL is not answering on 127.0.0.1:5432: starting the local cluster"
+  for version in $(ls /etc/postgresql 2>/dev/null); do
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  done
+  for _ in $(seq 1 30); do pg_answers && break; sleep 1; done
+fi
+pg_answers || { echo "PostgreSQL still does not answer on 127.0.0.1:5432" >&2; exit 1; }
+
+# The tests log in as the current user (libpq's default) and create a database per test class.
+# Where that user cannot log in over TCP (a fresh Debian install: peer and password auth), use a
+# dedicated superuser with a password instead.
+if [ -z "${KVS_TEST_PG_URL:-}" ] && ! psql -h 127.0.0.1 -d postgres -Atc 'SELECT 1' >/dev/null 2>&1; then
+  echo "the current user cannot log in to PostgreSQL: creating role kvs_ci"
+  runuser -u postgres -- psql -q -d postgres -c \
+    "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kvs_ci') THEN
+       CREATE ROLE kvs_ci LOGIN SUPERUSER PASSWORD 'kvs_ci'; END IF; END \$\$;"
+  export KVS_TEST_PG_URL=postgresql://kvs_ci:kvs_ci@127.0.0.1:5432/postgres
+fi
+echo "PostgreSQL answers on 127.0.0.1:5432"

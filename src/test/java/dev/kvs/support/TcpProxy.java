@@ -1,0 +1,65 @@
+package dev.kvs.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP relay between the service and the real PostgreSQL, so a test can cut the database off
+ * (refuse new connections and drop the open ones) and bring it back, without touching the server.
+ */
+public final class TcpProxy {
+  private final Vertx vertx;
+  private final String targetHost;
+  private final int targetPort;
+  private final NetClient client;
+  private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
+  private NetServer server;
+  private int port;
+
+  public TcpProxy(Vertx vertx, String targetHost, int targetPort) {
+    this.vertx = vertx;
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    this.client = vertx.createNetClient();
+  }
+
+  /** Starts relaying, on the same port as before when restarted. */
+  public int start() {
+    server = vertx.createNetServer().connectHandler(this::relay);
+    server.listen(port, "127.0.0.1").await();
+    port = server.actualPort();
+    return port;
+  }
+
+  /** The database is gone: no new connections, and every open one is cut. */
+  public void stop() {
+    server.close().await();
+    for (NetSocket socket : open) {
+      socket.close();
+    }
+    open.clear();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  private void relay(NetSocket downstream) {
+    downstream.pause();
+    open.add(downstream);
+    Future<NetSocket> connected = client.connect(targetPort, targetHost);
+    connected.onSuccess(upstream -> {
+      open.add(upstream);
+      downstream.handler(upstream::write);
+      upstream.handler(downstream::write);
+      downstream.closeHandler(v -> upstream.close());
+      upstream.closeHandler(v -> downstream.close());
+      downstream.resume();
+    }).onFailure(failure -> downstream.close());
+  }
+}

@@ -1,0 +1,143 @@
+package dev.kvs.support;
+
+import dev.kvs.KvsApplication;
+import dev.kvs.config.KvsConfig;
+import dev.kvs.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real KVS for a test class: its own database on the test PostgreSQL, the application started
+ * exactly as Main starts it (Flyway, pool, HTTP verticles), and a real HTTP client.
+ * The helpers block on the test thread ({@code await()}), never on an event loop.
+ */
+public final class TestService implements AutoCloseable {
+  public static final String NS = "test";
+
+  public final Vertx vertx;
+  public final PrometheusMeterRegistry registry;
+  public final String database;
+  public final int port;
+  public final KvsConfig config;
+  public final KvsApplication app;
+  public final WebClient http;
+  private final boolean ownsDatabase;
+
+  private TestService(Vertx vertx, PrometheusMeterRegistry registry, String database, int port, KvsConfig config,
+      KvsApplication app, boolean ownsDatabase) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.database = database;
+    this.port = port;
+    this.config = config;
+    this.app = app;
+    this.ownsDatabase = ownsDatabase;
+    this.http = WebClient.create(vertx,
+        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(200));
+  }
+
+  /** A service on a new database of its own. {@code env} overrides KVS_* settings. */
+  public static TestService start(String purpose, Map<String, String> env) {
+    String db = TestPostgres.get().createDatabase(purpose);
+    return start(db, TestPostgres.get().kvsUrl(db), env, true);
+  }
+
+  /** A second service on an existing database (another replica), or through another URL (a proxy). */
+  public static TestService startOn(String database, String dbUrl, Map<String, String> env) {
+    return start(database, dbUrl, env, false);
+  }
+
+  private static TestService start(String db, String dbUrl, Map<String, String> env, boolean ownsDatabase) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("KVS_DB_URL", dbUrl);
+    settings.put("KVS_HTTP_HOST", "127.0.0.1");
+    settings.put("KVS_HTTP_PORT", Integer.toString(freePort()));
+    settings.put("KVS_HTTP_INSTANCES", "2");
+    settings.put("KVS_PURGE_ENABLED", "false");
+    settings.putAll(env);
+    KvsConfig config = KvsConfig.fromEnv(settings);
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    Vertx vertx = Metrics.newVertx(registry, new VertxOptions());
+    KvsApplication app = KvsApplication.start(vertx, config, registry).await();
+    return new TestService(vertx, registry, db, config.httpPort(), config, app, ownsDatabase);
+  }
+
+  public static String path(String ns, String key) {
+    return "/v1/ns/" + ns + "/kv/" + encode(key);
+  }
+
+  /** Percent-encodes everything but unreserved characters, dots included (so "." and ".." survive). */
+  public static String encode(String key) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '~') {
+        sb.append((char) c);
+      } else {
+        sb.append('%').append(String.format("%02X", c));
+      }
+    }
+    return sb.toString();
+  }
+
+  public HttpResponse<Buffer> get(String key) {
+    return http.get(path(NS, key)).send().await();
+  }
+
+  public HttpResponse<Buffer> put(String key, JsonObject body) {
+    return http.put(path(NS, key)).sendBuffer(body.toBuffer()).await();
+  }
+
+  public HttpResponse<Buffer> putRaw(String key, String body) {
+    return http.put(path(NS, key)).sendBuffer(Buffer.buffer(body)).await();
+  }
+
+  public HttpResponse<Buffer> delete(String key) {
+    return http.delete(path(NS, key)).send().await();
+  }
+
+  /** A plain JDBC connection to this service's database, for seeding and inspecting rows. */
+  public Connection sql() {
+    try {
+      return TestPostgres.get().connect(database);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      app.stop().await();
+      http.close();
+      vertx.close().await();
+    } finally {
+      if (ownsDatabase) {
+        TestPostgres.get().dropDatabase(database);
+      }
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
