@@ -26,7 +26,7 @@ public final class Main {
       return;
     }
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    Vertx vertx = Metrics.newVertx(registry, new VertxOptions());
+    Vertx vertx = Metrics.newVertx(registry, new VertxOptions().setPreferNativeTransport(true));
     KvsApplication app;
     try {
       app = KvsApplication.start(vertx, config, registry).await();

@@ -50,8 +50,8 @@ public record DatabaseConfig(
     }
     int cores = Runtime.getRuntime().availableProcessors();
     return new DatabaseConfig(host, port, database, user, password,
-        in.intValue("KVS_DB_POOL_SIZE", Math.max(4, cores * 4), 1, 1_000),
-        in.intValue("KVS_DB_PIPELINING_LIMIT", PgConnectOptions.DEFAULT_PIPELINING_LIMIT, 1, 4_096),
+        in.intValue("KVS_DB_POOL_SIZE", Math.max(8, cores * 8), 1, 1_000),
+        in.intValue("KVS_DB_PIPELINING_LIMIT", 8, 1, 4_096),
         in.intValue("KVS_DB_MAX_WAIT_QUEUE", 10_000, 1, 1_000_000),
         in.intValue("KVS_DB_CONNECT_TIMEOUT_MS", 2_000, 100, 600_000),
         in.intValue("KVS_DB_LOCK_TIMEOUT_MS", 2_000, 1, 600_000),
