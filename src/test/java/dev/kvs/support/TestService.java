@@ -122,8 +122,13 @@ public final class TestService implements AutoCloseable {
 
   @Override
   public void close() {
+    app.stop().await();
+    closeAfterStop();
+  }
+
+  /** Releases the client, Vert.x and the database of a service whose application was stopped already. */
+  public void closeAfterStop() {
     try {
-      app.stop().await();
       http.close();
       vertx.close().await();
     } finally {
