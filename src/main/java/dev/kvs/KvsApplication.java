@@ -1,23 +1,26 @@
 package dev.kvs;
 
+import dev.kvs.cache.CacheTier;
 import dev.kvs.config.KvsConfig;
 import dev.kvs.http.HttpVerticle;
 import dev.kvs.purge.PurgeVerticle;
 import dev.kvs.service.KvService;
 import dev.kvs.store.PgStore;
+import dev.kvs.store.RecordReader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
+import java.util.function.UnaryOperator;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running KVS: migrations applied, one pool, the service, the HTTP verticles (one per event
- * loop) and the purge. {@link #start} is the whole start sequence as one Future; {@link #stop}
+ * loop), the read cache and the purge. {@link #start} is the whole start sequence as one Future; {@link #stop}
  * drains HTTP first and closes the pool last.
  */
 public final class KvsApplication {
@@ -26,18 +29,30 @@ public final class KvsApplication {
   private final Vertx vertx;
   private final Pool pool;
   private final PurgeVerticle purge;
+  private final CacheTier cacheTier;
   private final String httpDeployment;
   private final String purgeDeployment;
 
-  private KvsApplication(Vertx vertx, Pool pool, PurgeVerticle purge, String httpDeployment, String purgeDeployment) {
+  private KvsApplication(Vertx vertx, Pool pool, PurgeVerticle purge, CacheTier cacheTier, String httpDeployment,
+      String purgeDeployment) {
     this.vertx = vertx;
     this.pool = pool;
     this.purge = purge;
+    this.cacheTier = cacheTier;
     this.httpDeployment = httpDeployment;
     this.purgeDeployment = purgeDeployment;
   }
 
   public static Future<KvsApplication> start(Vertx vertx, KvsConfig config, PrometheusMeterRegistry registry) {
+    return start(vertx, config, registry, UnaryOperator.identity());
+  }
+
+  /**
+   * @param readDecorator wraps the database read path under the cache (tests count or slow the
+   *     real reads with it)
+   */
+  public static Future<KvsApplication> start(Vertx vertx, KvsConfig config, PrometheusMeterRegistry registry,
+      UnaryOperator<RecordReader> readDecorator) {
     // Flyway is JDBC, so blocking: it runs on a worker thread, and nothing serves before it is done.
     return vertx.executeBlocking(() -> Migrations.apply(config.database()))
         .compose(migrated -> {
@@ -49,7 +64,8 @@ public final class KvsApplication {
               .using(vertx)
               .build();
           PgStore store = new PgStore(pool);
-          KvService service = new KvService(store);
+          CacheTier cacheTier = CacheTier.create(vertx, pool, config, registry, readDecorator.apply(store));
+          KvService service = new KvService(store, cacheTier.reads(), cacheTier.changes());
           PurgeVerticle purge = new PurgeVerticle(store, config.purge(), registry);
           Future<String> http = vertx.deployVerticle(
               () -> new HttpVerticle(config, service, store::ping, registry),
@@ -57,8 +73,8 @@ public final class KvsApplication {
           Future<String> purging = config.purge().enabled()
               ? http.compose(id -> vertx.deployVerticle(purge))
               : http.map((String) null);
-          return Future.all(http, purging)
-              .map(all -> new KvsApplication(vertx, pool, purge, http.result(), purging.result()))
+          return Future.all(http, purging, cacheTier.start())
+              .map(all -> new KvsApplication(vertx, pool, purge, cacheTier, http.result(), purging.result()))
               .onFailure(failure -> pool.close());
         });
   }
@@ -74,10 +90,18 @@ public final class KvsApplication {
     return purge;
   }
 
+  /** The read cache and its change notifications (null parts when the cache is off). */
+  public CacheTier cacheTier() {
+    return cacheTier;
+  }
+
   /** Stops accepting, finishes in-flight requests, stops the purge, then closes the pool. */
   public Future<Void> stop() {
     Future<Void> http = vertx.undeploy(httpDeployment);
     Future<Void> purging = purgeDeployment == null ? Future.succeededFuture() : vertx.undeploy(purgeDeployment);
-    return Future.join(http, purging).eventually(() -> pool.close()).mapEmpty();
+    return Future.join(http, purging)
+        .eventually(cacheTier::stop)
+        .eventually(() -> pool.close())
+        .mapEmpty();
   }
 }

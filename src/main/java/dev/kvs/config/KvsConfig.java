@@ -14,6 +14,7 @@ public record KvsConfig(
     DatabaseConfig database,
     RecordLimits limits,
     PurgeConfig purge,
+    CacheConfig cache,
     long shutdownGraceMs,
     int retryAfterSeconds) {
 
@@ -23,6 +24,12 @@ public record KvsConfig(
   public record RecordLimits(int defaultTtlMinutes, long maxTtlMinutes, int maxValueBytes, int maxMetadataBytes) {}
 
   public record PurgeConfig(boolean enabled, long intervalMs, int batchSize, int maxBatchesPerRun) {}
+
+  /**
+   * The read cache: entries live at most {@code ttlMs} (the bound on staleness when a change
+   * notification is lost); changes are announced to other replicas every {@code notifyIntervalMs}.
+   */
+  public record CacheConfig(boolean enabled, long maxEntries, long ttlMs, long notifyIntervalMs) {}
 
   public static KvsConfig fromEnv() {
     return fromEnv(System.getenv());
@@ -54,6 +61,11 @@ public record KvsConfig(
             in.longValue("KVS_PURGE_INTERVAL_MS", 60_000, 10, 86_400_000L),
             in.intValue("KVS_PURGE_BATCH_SIZE", 1_000, 1, 100_000),
             in.intValue("KVS_PURGE_MAX_BATCHES", 100, 1, 1_000_000)),
+        new CacheConfig(
+            in.bool("KVS_CACHE_ENABLED", true),
+            in.longValue("KVS_CACHE_MAX_ENTRIES", 100_000, 1, 100_000_000),
+            in.longValue("KVS_CACHE_TTL_MS", 2_000, 1, 3_600_000),
+            in.longValue("KVS_CACHE_NOTIFY_INTERVAL_MS", 5, 1, 10_000)),
         in.longValue("KVS_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
         in.intValue("KVS_RETRY_AFTER_SECONDS", 1, 1, 3_600));
   }

@@ -1,6 +1,7 @@
 package dev.kvs.service;
 
 import dev.kvs.store.PgStore;
+import dev.kvs.store.RecordReader;
 import dev.kvs.store.StoredRecord;
 import io.vertx.core.Future;
 
@@ -10,15 +11,23 @@ import io.vertx.core.Future;
  */
 public final class KvService {
   private final PgStore store;
+  private final RecordReader reads;
+  private final KeyChanges changes;
 
-  public KvService(PgStore store) {
+  /**
+   * @param reads where gets are answered from: the store itself or the read cache in front of it
+   * @param changes told after every write or delete, before its caller hears of it
+   */
+  public KvService(PgStore store, RecordReader reads, KeyChanges changes) {
     this.store = store;
+    this.reads = reads;
+    this.changes = changes;
   }
 
   /** The live record; fails with 404 not_found when it is absent or expired. */
   public Future<StoredRecord> get(String ns, String key) {
     return validIds(ns, key)
-        .compose(ok -> store.selectLive(ns, key))
+        .compose(ok -> reads.selectLive(ns, key))
         .recover(DatabaseFailures::mapped)
         .compose(found -> found == null ? Future.failedFuture(KvsException.notFound()) : Future.succeededFuture(found));
   }
@@ -31,12 +40,18 @@ public final class KvService {
   public Future<StoredRecord> write(String ns, String key, WriteRequest request) {
     if (!request.conditional()) {
       return validIds(ns, key)
-          .compose(ok -> store.upsert(ns, key, request.value(), request.metadata(), request.expiry()))
+          .compose(ok -> store.upsert(ns, key, request.value(), request.metadata(), request.expiry())
+              .andThen(done -> changedUnlessRefused(ns, key, done.cause())))
           .recover(DatabaseFailures::mapped);
     }
     return validIds(ns, key)
         .compose(ok -> store.upsertIf(ns, key, request.value(), request.metadata(), request.expiry(),
-            request.operator(), request.unixtimeMs()))
+                request.operator(), request.unixtimeMs())
+            .andThen(done -> {
+              if (done.failed() || done.result().written()) {
+                changedUnlessRefused(ns, key, done.cause());
+              }
+            }))
         .recover(DatabaseFailures::mapped)
         .compose(outcome -> {
           if (outcome.written()) {
@@ -52,9 +67,21 @@ public final class KvService {
   /** Deletes the record; succeeds also when there was none (idempotent). */
   public Future<Void> delete(String ns, String key) {
     return validIds(ns, key)
-        .compose(ok -> store.delete(ns, key))
+        .compose(ok -> store.delete(ns, key).andThen(done -> changedUnlessRefused(ns, key, done.cause())))
         .recover(DatabaseFailures::mapped)
         .mapEmpty();
+  }
+
+  /**
+   * Runs after the statement, before the caller is answered, so a GET that starts after the answer
+   * cannot be served from a cache entry older than the write. A write that failed for a reason that
+   * proves nothing changed (409, 4xx) is skipped; one whose outcome is unknown (connection lost
+   * after the commit could have happened) counts as a change.
+   */
+  private void changedUnlessRefused(String ns, String key, Throwable failure) {
+    if (failure == null || !(DatabaseFailures.classify(failure) instanceof KvsException e) || e.status() >= 500) {
+      changes.changed(ns, key);
+    }
   }
 
   private static Future<Void> validIds(String ns, String key) {

@@ -14,7 +14,7 @@ import java.time.ZoneOffset;
  * The records in PostgreSQL. Every operation is one prepared statement on the shared pool
  * (prepared once per connection, pipelined), so nothing here ever blocks a thread.
  */
-public final class PgStore {
+public final class PgStore implements RecordReader {
   /** Advisory lock key that elects the one replica purging at a time ("kvspurge" in ASCII). */
   public static final long PURGE_LOCK_KEY = 0x6b76_7370_7572_6765L;
 
@@ -25,6 +25,7 @@ public final class PgStore {
   }
 
   /** The live record, or null when it is absent or expired. */
+  @Override
   public Future<StoredRecord> selectLive(String ns, String key) {
     return pool.preparedQuery(SqlStatements.SELECT_LIVE)
         .execute(Tuple.of(ns, key))

@@ -3,6 +3,7 @@ package dev.kvs.support;
 import dev.kvs.KvsApplication;
 import dev.kvs.config.KvsConfig;
 import dev.kvs.metrics.Metrics;
+import dev.kvs.store.RecordReader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -19,6 +20,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A real KVS for a test class: its own database on the test PostgreSQL, the application started
@@ -53,16 +55,22 @@ public final class TestService implements AutoCloseable {
 
   /** A service on a new database of its own. {@code env} overrides KVS_* settings. */
   public static TestService start(String purpose, Map<String, String> env) {
+    return start(purpose, env, UnaryOperator.identity());
+  }
+
+  /** As {@link #start(String, Map)}, with the database read path under the cache wrapped by {@code reads}. */
+  public static TestService start(String purpose, Map<String, String> env, UnaryOperator<RecordReader> reads) {
     String db = TestPostgres.get().createDatabase(purpose);
-    return start(db, TestPostgres.get().kvsUrl(db), env, true);
+    return start(db, TestPostgres.get().kvsUrl(db), env, true, reads);
   }
 
   /** A second service on an existing database (another replica), or through another URL (a proxy). */
   public static TestService startOn(String database, String dbUrl, Map<String, String> env) {
-    return start(database, dbUrl, env, false);
+    return start(database, dbUrl, env, false, UnaryOperator.identity());
   }
 
-  private static TestService start(String db, String dbUrl, Map<String, String> env, boolean ownsDatabase) {
+  private static TestService start(String db, String dbUrl, Map<String, String> env, boolean ownsDatabase,
+      UnaryOperator<RecordReader> reads) {
     Map<String, String> settings = new HashMap<>();
     settings.put("KVS_DB_URL", dbUrl);
     settings.put("KVS_HTTP_HOST", "127.0.0.1");
@@ -73,7 +81,7 @@ public final class TestService implements AutoCloseable {
     KvsConfig config = KvsConfig.fromEnv(settings);
     PrometheusMeterRegistry registry = Metrics.newRegistry();
     Vertx vertx = Metrics.newVertx(registry, new VertxOptions());
-    KvsApplication app = KvsApplication.start(vertx, config, registry).await();
+    KvsApplication app = KvsApplication.start(vertx, config, registry, reads).await();
     return new TestService(vertx, registry, db, config.httpPort(), config, app, ownsDatabase);
   }
 

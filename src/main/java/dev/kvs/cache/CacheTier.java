@@ -1,0 +1,68 @@
+package dev.kvs.cache;
+
+import dev.kvs.config.KvsConfig;
+import dev.kvs.service.KeyChanges;
+import dev.kvs.store.RecordReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.UUID;
+
+/**
+ * The cache as the rest of the process sees it: where reads go, what a write must tell, and the
+ * notification plumbing that keeps replicas' caches coherent. With the cache off, reads go
+ * straight to the store and writes tell nobody.
+ */
+public final class CacheTier {
+  private final RecordReader reads;
+  private final KeyChanges changes;
+  private final ReadCache cache;
+  private final ChangeListener listener;
+
+  private CacheTier(RecordReader reads, KeyChanges changes, ReadCache cache, ChangeListener listener) {
+    this.reads = reads;
+    this.changes = changes;
+    this.cache = cache;
+    this.listener = listener;
+  }
+
+  public static CacheTier create(Vertx vertx, Pool pool, KvsConfig config, MeterRegistry registry, RecordReader store) {
+    if (!config.cache().enabled()) {
+      return new CacheTier(store, KeyChanges.NONE, null, null);
+    }
+    String origin = UUID.randomUUID().toString().substring(0, 8);
+    ReadCache cache = new ReadCache(store, config.cache(), registry);
+    ChangePublisher publisher = new ChangePublisher(vertx, pool, origin, config.cache().notifyIntervalMs(), registry);
+    ChangeListener listener = new ChangeListener(vertx, config.database().connectOptions(), origin, cache, registry);
+    KeyChanges changes = (ns, key) -> {
+      cache.invalidate(ns, key);
+      publisher.publish(ns, key);
+    };
+    return new CacheTier(cache, changes, cache, listener);
+  }
+
+  public RecordReader reads() {
+    return reads;
+  }
+
+  public KeyChanges changes() {
+    return changes;
+  }
+
+  public ReadCache cache() {
+    return cache;
+  }
+
+  public ChangeListener listener() {
+    return listener;
+  }
+
+  public Future<Void> start() {
+    return listener == null ? Future.succeededFuture() : listener.start();
+  }
+
+  public Future<Void> stop() {
+    return listener == null ? Future.succeededFuture() : listener.stop();
+  }
+}

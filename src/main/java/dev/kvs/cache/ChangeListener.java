@@ -1,0 +1,110 @@
+package dev.kvs.cache;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LISTENs for the changes other replicas announce and invalidates those keys here. Runs on a
+ * connection of its own, outside the pool, and reconnects with backoff when it is lost. Whenever
+ * the connection is lost or re-established the whole cache is cleared: notifications may have been
+ * missed in between, and a cleared cache cannot serve a stale entry.
+ */
+public final class ChangeListener {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
+  private static final long MAX_BACKOFF_MS = 5_000;
+
+  private final Vertx vertx;
+  private final PgConnectOptions options;
+  private final String origin;
+  private final ReadCache cache;
+  private final Counter reconnects;
+  private final AtomicInteger listening = new AtomicInteger();
+  private volatile PgConnection connection;
+  private volatile boolean stopped;
+  private boolean everListened;
+  private int failedAttempts;
+
+  public ChangeListener(Vertx vertx, PgConnectOptions options, String origin, ReadCache cache, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.options = new PgConnectOptions(options);
+    this.options.addProperty("application_name", "kvs-listen-" + origin);
+    this.origin = origin;
+    this.cache = cache;
+    this.reconnects = Counter.builder("kvs.cache.listen.reconnects")
+        .description("Times the change-notification connection was re-established").register(registry);
+    Gauge.builder("kvs.cache.listening", listening, AtomicInteger::get)
+        .description("1 while this process receives other replicas' change notifications").register(registry);
+  }
+
+  /** Connects and listens; a failure here is retried in the background and does not fail the start. */
+  public Future<Void> start() {
+    return listen().otherwiseEmpty();
+  }
+
+  public Future<Void> stop() {
+    stopped = true;
+    PgConnection current = connection;
+    return current == null ? Future.succeededFuture() : current.close();
+  }
+
+  /** The database backend serving the LISTEN (operators and tests can see or end it), or -1. */
+  public int backendPid() {
+    PgConnection current = connection;
+    return current == null ? -1 : current.processId();
+  }
+
+  private Future<Void> listen() {
+    return PgConnection.connect(vertx, options)
+        .compose(conn -> {
+          connection = conn;
+          conn.notificationHandler(n -> ChangeMessages.decode(n.getPayload(), origin, cache::invalidateRemote));
+          conn.closeHandler(v -> lost());
+          return conn.query("LISTEN " + ChangeMessages.CHANNEL).execute();
+        })
+        .<Void>mapEmpty()
+        .onSuccess(v -> {
+          cache.clear();
+          listening.set(1);
+          failedAttempts = 0;
+          if (everListened) {
+            reconnects.increment();
+            LOG.info("change notifications: listening again, cache cleared");
+          }
+          everListened = true;
+        })
+        .onFailure(failure -> {
+          PgConnection half = connection;
+          if (half != null) {
+            half.close(); // its close handler schedules the retry
+          } else {
+            retryLater();
+          }
+        });
+  }
+
+  private void lost() {
+    connection = null;
+    listening.set(0);
+    cache.clear();
+    if (!stopped) {
+      LOG.warn("change notifications: connection lost, cache cleared, reconnecting");
+      retryLater();
+    }
+  }
+
+  private void retryLater() {
+    if (stopped) {
+      return;
+    }
+    long delay = Math.min(MAX_BACKOFF_MS, 100L << Math.min(failedAttempts++, 6));
+    vertx.setTimer(delay, id -> listen());
+  }
+}

@@ -1,0 +1,136 @@
+package dev.kvs;
+
+import static dev.kvs.support.Records.conditional;
+import static dev.kvs.support.Records.createdAtMs;
+import static dev.kvs.support.Records.record;
+import static dev.kvs.support.Records.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kvs.support.ObservedReads;
+import dev.kvs.support.TestService;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+
+/** The read cache: coalesced misses, negative entries, and no stale read after an acknowledged write. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CacheIT {
+  private static final ObservedReads[] READS = new ObservedReads[1];
+  private static TestService kvs;
+
+  @BeforeAll
+  static void start() {
+    // A long cache TTL: whatever these tests see fresh is fresh because of invalidation, not expiry.
+    kvs = TestService.start("cache", Map.of("KVS_CACHE_TTL_MS", "600000"), ObservedReads.into(READS));
+  }
+
+  @AfterAll
+  static void stop() {
+    kvs.close();
+  }
+
+  @Test
+  void fiveHundredConcurrentGetsOfAColdKeyCostOneQuery() {
+    seedInDatabase("cold", "\"warm now\"");
+    List<Future<HttpResponse<Buffer>>> gets = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      gets.add(kvs.http.get(TestService.path(TestService.NS, "cold")).send());
+    }
+    Future.all(gets).await();
+    for (Future<HttpResponse<Buffer>> get : gets) {
+      assertEquals(200, get.result().statusCode());
+      assertEquals(gets.get(0).result().bodyAsString(), get.result().bodyAsString(), "all get the same answer");
+    }
+    assertEquals(1, READS[0].queries("cold"));
+    assertTrue(kvs.registry.get("kvs.cache.coalesced").counter().count() > 0, "joined loads are counted");
+  }
+
+  @Test
+  void absentKeysAreCachedToo() {
+    List<Future<HttpResponse<Buffer>>> gets = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      gets.add(kvs.http.get(TestService.path(TestService.NS, "nobody")).send());
+    }
+    Future.all(gets).await();
+    gets.forEach(get -> assertEquals(404, get.result().statusCode()));
+    assertEquals(404, kvs.get("nobody").statusCode());
+    assertEquals(1, READS[0].queries("nobody"));
+    assertEquals(200, kvs.put("nobody", write("now somebody")).statusCode());
+    assertEquals("now somebody", record(kvs.get("nobody"), "nobody").getString("value"), "a write ends the negative entry");
+  }
+
+  @Test
+  void everyKindOfWriteInvalidatesTheKey() {
+    kvs.put("w", write(1));
+    assertEquals(1, record(kvs.get("w"), "w").getInteger("value"));
+    kvs.put("w", write(2));
+    assertEquals(2, record(kvs.get("w"), "w").getInteger("value"), "after a write");
+    long createdAt = createdAtMs(kvs.get("w"), "w");
+    assertEquals(200, kvs.put("w", conditional(3, "=", createdAt)).statusCode());
+    assertEquals(3, record(kvs.get("w"), "w").getInteger("value"), "after a conditional write");
+    kvs.delete("w");
+    assertEquals(404, kvs.get("w").statusCode(), "after a delete");
+  }
+
+  @Test
+  void aSlowReadThatStraddlesAWriteNeverServesTheOldValueAfterTheWrite() {
+    kvs.put("straddle", write("old"));
+    Promise<Void> gate = READS[0].holdNextRead("straddle");
+    // This GET's SELECT runs now, before the write, and reads "old"; its answer is held back.
+    Future<HttpResponse<Buffer>> slowGet = kvs.http.get(TestService.path(TestService.NS, "straddle")).send();
+    awaitAnswered("straddle", 1);
+
+    assertEquals(200, kvs.put("straddle", write("new")).statusCode());
+
+    // Started after the write was acknowledged: must not join or inherit the slow, older load.
+    HttpResponse<Buffer> after = kvs.get("straddle");
+    assertEquals("new", record(after, "straddle").getString("value"));
+    assertFalse(slowGet.isComplete());
+
+    gate.complete();
+    assertEquals("old", record(slowGet.await(), "straddle").getString("value"), "the slow GET began before the write");
+    assertEquals("new", record(kvs.get("straddle"), "straddle").getString("value"), "the old load did not land in the cache");
+  }
+
+  @Test
+  void aCachedRecordStopsBeingServedAtItsExpiry() throws Exception {
+    long expiresAt = System.currentTimeMillis() + 1_500;
+    kvs.put("brief", write("short-lived").put("expiresAt", expiresAt));
+    assertEquals(200, kvs.get("brief").statusCode());
+    int queriesBefore = READS[0].queries("brief");
+    Thread.sleep(Math.max(0, expiresAt - System.currentTimeMillis()) + 50);
+    assertEquals(404, kvs.get("brief").statusCode());
+    assertTrue(READS[0].queries("brief") >= queriesBefore);
+  }
+
+  private static void awaitAnswered(String key, int n) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (READS[0].answered(key) < n) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("the read of " + key + " never reached the database");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  private static void seedInDatabase(String key, String jsonValue) {
+    try (Connection c = kvs.sql(); Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO kv VALUES ('test', '" + key + "', '" + jsonValue + "', NULL, now(), now() + interval '1 hour')");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
