@@ -19,7 +19,10 @@ have=$(psql -d "$DB" -Atc "SELECT count(*) FROM kv WHERE ns = 'bench'" 2>/dev/nu
 [ "$have" -ge "$KEYS" ] || { echo "load $KEYS records first: load-tests/bench/kvs-vs-ceiling.sh" >&2; exit 1; }
 
 KVS_PID=
-stop_kvs() { [ -n "$KVS_PID" ] && kill "$KVS_PID" 2>/dev/null && wait "$KVS_PID" 2>/dev/null; KVS_PID=; }
+stop_kvs() {
+  if [ -n "$KVS_PID" ]; then kill "$KVS_PID" 2>/dev/null || true; wait "$KVS_PID" 2>/dev/null || true; fi
+  KVS_PID=
+}
 trap stop_kvs EXIT
 start_kvs() { # cache on|off
   stop_kvs

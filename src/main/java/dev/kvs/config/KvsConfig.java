@@ -11,6 +11,7 @@ public record KvsConfig(
     int httpPort,
     int httpInstances,
     int maxBodyBytes,
+    int maxBulkBodyBytes,
     DatabaseConfig database,
     RecordLimits limits,
     PurgeConfig purge,
@@ -54,6 +55,7 @@ public record KvsConfig(
         in.intValue("KVS_HTTP_PORT", 8080, 0, 65_535),
         in.intValue("KVS_HTTP_INSTANCES", cores, 1, 256),
         in.intValue("KVS_MAX_BODY_BYTES", Math.max(64 * 1024, minimumBody), 1024, 256 * 1024 * 1024),
+        in.intValue("KVS_MAX_BULK_BODY_BYTES", 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
         DatabaseConfig.fromEnv(in),
         limits,
         new PurgeConfig(

@@ -6,6 +6,7 @@ import dev.kvs.service.WriteRequestParser;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -35,13 +36,19 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // Vert.x resolves the path on the classpath; read asynchronously, so no event loop waits on the jar.
+    return vertx.fileSystem().readFile("openapi.yaml").compose(this::listen);
+  }
+
+  private Future<HttpServer> listen(Buffer openApi) {
     Responses responses = new Responses(config.retryAfterSeconds());
     Router router = Router.router(vertx);
-    new OpsRoutes(readiness, registry, responses).mount(router);
+    new OpsRoutes(readiness, registry, responses).mount(router, openApi);
     // Bodies are read only for writes, and refused with 413 as soon as they pass the limit
     // (at once when Content-Length says so), before they are buffered in full.
-    router.route().method(HttpMethod.PUT).method(HttpMethod.POST)
-        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    // Single writes are PUTs; only the bulk calls POST, with up to 1,000 records.
+    router.route().method(HttpMethod.PUT).handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    router.route().method(HttpMethod.POST).handler(BodyHandler.create(false).setBodyLimit(config.maxBulkBodyBytes()));
     KvRoutes kv = new KvRoutes(service, new WriteRequestParser(config.limits()), responses);
     router.route().handler(kv::handle);
     for (int status : new int[] {400, 404, 405, 413, 500}) {

@@ -3,8 +3,12 @@ package dev.kvs.http;
 import dev.kvs.json.IsoTime;
 import dev.kvs.service.ConditionFailedException;
 import dev.kvs.service.KvsException;
+import dev.kvs.service.ListPage;
+import dev.kvs.store.ListedKey;
 import dev.kvs.store.StoredRecord;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Response bodies, written straight into a string: the stored value and metadata are already
@@ -20,6 +24,52 @@ final class JsonBodies {
     StringBuilder sb = new StringBuilder(96 + key.length() + record.value().length());
     appendKeyedRecord(sb, key, record);
     return Buffer.buffer(sb.toString());
+  }
+
+  /** Bulk get: {"a": {record}, "b": null}, in the order the keys were asked. */
+  static Buffer records(List<String> keys, Map<String, StoredRecord> found) {
+    StringBuilder sb = new StringBuilder(64 + keys.size() * 160);
+    sb.append('{');
+    for (int i = 0; i < keys.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      appendString(sb, keys.get(i));
+      sb.append(':');
+      StoredRecord record = found.get(keys.get(i));
+      if (record == null) {
+        sb.append("null");
+      } else {
+        appendRecord(sb, record);
+      }
+    }
+    return Buffer.buffer(sb.append('}').toString());
+  }
+
+  /** {"keys": [{"name": .., "expired_at": .., "metadata": ..}], "list_complete": .., "cursor": ..}. */
+  static Buffer listPage(ListPage page) {
+    StringBuilder sb = new StringBuilder(64 + page.keys().size() * 64);
+    sb.append("{\"keys\":[");
+    for (int i = 0; i < page.keys().size(); i++) {
+      ListedKey key = page.keys().get(i);
+      sb.append(i == 0 ? "{\"name\":" : ",{\"name\":");
+      appendString(sb, key.name());
+      sb.append(",\"expired_at\":\"").append(IsoTime.format(key.expiredAtMs())).append('"');
+      if (key.metadata() != null) {
+        sb.append(",\"metadata\":").append(key.metadata());
+      }
+      sb.append('}');
+    }
+    sb.append("],\"list_complete\":").append(page.complete());
+    if (page.cursor() != null) {
+      sb.append(",\"cursor\":");
+      appendString(sb, page.cursor());
+    }
+    return Buffer.buffer(sb.append('}').toString());
+  }
+
+  static Buffer count(String field, int n) {
+    return Buffer.buffer("{\"" + field + "\":" + n + "}");
   }
 
   static Buffer error(KvsException e, String message) {
@@ -40,13 +90,19 @@ final class JsonBodies {
   private static void appendKeyedRecord(StringBuilder sb, String key, StoredRecord record) {
     sb.append('{');
     appendString(sb, key);
-    sb.append(":{\"value\":").append(record.value());
+    sb.append(':');
+    appendRecord(sb, record);
+    sb.append('}');
+  }
+
+  private static void appendRecord(StringBuilder sb, StoredRecord record) {
+    sb.append("{\"value\":").append(record.value());
     if (record.metadata() != null) {
       sb.append(",\"metadata\":").append(record.metadata());
     }
     sb.append(",\"created_at\":\"").append(IsoTime.format(record.createdAtMs()))
         .append("\",\"expired_at\":\"").append(IsoTime.format(record.expiredAtMs()))
-        .append("\"}}");
+        .append("\"}");
   }
 
   static void appendString(StringBuilder sb, String s) {

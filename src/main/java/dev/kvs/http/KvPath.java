@@ -1,22 +1,37 @@
 package dev.kvs.http;
 
 import dev.kvs.service.KvsException;
+import io.vertx.core.http.HttpMethod;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The API path of a request, read from the raw (still percent-encoded) path. vertx-web's router
  * normalises paths first, which turns a key of "." or ".." into a dot segment and drops it; keys
  * may hold any printable ASCII, so the key is everything after "/kv/", percent-decoded here.
- *
- * @param template the route as reported to metrics (bounded cardinality: never the key itself)
+ * Metrics and the OpenAPI document name a request by its resource's template, never by its key.
  */
-record KvPath(String ns, Resource resource, String key, String template) {
+record KvPath(String ns, Resource resource, String key) {
 
-  enum Resource { RECORD }
+  /** The resources of the key-value API, with the route template metrics and docs name them by. */
+  enum Resource {
+    RECORD("/v1/ns/:ns/kv/:key", HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE),
+    LIST("/v1/ns/:ns/kv", HttpMethod.GET),
+    BULK_GET("/v1/ns/:ns/bulk/get", HttpMethod.POST),
+    BULK_WRITE("/v1/ns/:ns/bulk/write", HttpMethod.POST),
+    BULK_DELETE("/v1/ns/:ns/bulk/delete", HttpMethod.POST);
+
+    final String template;
+    final List<HttpMethod> methods;
+
+    Resource(String template, HttpMethod... methods) {
+      this.template = template;
+      this.methods = List.of(methods);
+    }
+  }
 
   private static final String PREFIX = "/v1/ns/";
-  private static final String RECORD_TEMPLATE = "/v1/ns/:ns/kv/:key";
 
   /** The parsed path, or null when the path is not one of the key-value API's. */
   static KvPath parse(String rawPath) {
@@ -28,11 +43,18 @@ record KvPath(String ns, Resource resource, String key, String template) {
       return null;
     }
     String ns = rawPath.substring(PREFIX.length(), nsEnd);
-    if (rawPath.startsWith("/kv/", nsEnd)) {
-      String key = percentDecode(rawPath.substring(nsEnd + 4));
-      return new KvPath(ns, Resource.RECORD, key, RECORD_TEMPLATE);
+    String rest = rawPath.substring(nsEnd);
+    if (rest.startsWith("/kv/")) {
+      return new KvPath(ns, Resource.RECORD, percentDecode(rest.substring(4)));
     }
-    return null;
+    Resource resource = switch (rest) {
+      case "/kv" -> Resource.LIST;
+      case "/bulk/get" -> Resource.BULK_GET;
+      case "/bulk/write" -> Resource.BULK_WRITE;
+      case "/bulk/delete" -> Resource.BULK_DELETE;
+      default -> null;
+    };
+    return resource == null ? null : new KvPath(ns, resource, null);
   }
 
   /** Strict RFC 3986 decoding: "%XX" becomes a byte, "+" stays "+", a broken escape is a 400. */

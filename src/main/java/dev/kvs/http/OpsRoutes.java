@@ -15,6 +15,8 @@ final class OpsRoutes {
   private static final CharSequence PROMETHEUS_TEXT =
       HttpHeaders.createOptimized("text/plain; version=0.0.4; charset=utf-8");
 
+  private static final CharSequence YAML = HttpHeaders.createOptimized("application/yaml; charset=utf-8");
+
   private final Supplier<Future<Void>> readiness;
   private final PrometheusMeterRegistry registry;
   private final Responses responses;
@@ -25,10 +27,12 @@ final class OpsRoutes {
     this.responses = responses;
   }
 
-  void mount(Router router) {
+  /** Mounts the routes; {@code openApi} is the OpenAPI document, read once at start. */
+  void mount(Router router, Buffer openApi) {
     router.get("/health/live").handler(ctx -> responses.json(ctx, 200, UP));
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(this::metrics);
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, YAML).end(openApi));
   }
 
   private void ready(RoutingContext ctx) {

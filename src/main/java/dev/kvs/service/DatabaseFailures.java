@@ -1,6 +1,7 @@
 package dev.kvs.service;
 
 import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 
 /** Maps what the database or the pool failed with onto the API's errors. */
 public final class DatabaseFailures {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DatabaseFailures.class);
   private DatabaseFailures() {}
 
   /** For {@code Future.recover}: the same failure, mapped by {@link #classify}. */
@@ -35,15 +37,37 @@ public final class DatabaseFailures {
         default -> state.startsWith("08") ? KvsException.unavailable() : failure;
       };
     }
-    // Connection-level failures: refused or lost connections (IOException), a connection closed
-    // under a query, and the pool's own VertxExceptions (closed pool, acquisition timeout, wait
-    // queue full). Anything else is a bug in our code and stays a 500.
-    if (failure instanceof IOException
-        || failure instanceof ClosedConnectionException
-        || failure instanceof TimeoutException
-        || failure instanceof VertxException) {
+    if (isConnectionLevel(failure)) {
+      LOG.debug("database unavailable: {}", failure.toString());
       return KvsException.unavailable();
     }
     return failure;
+  }
+
+  /**
+   * Refused or lost connections (IOException anywhere in the causes), a connection closed under a
+   * query, and the pool's own refusals (closed, acquisition timeout, wait queue full). The pool
+   * and connections report the last ones as plain VertxExceptions, known only by their message. Any other
+   * VertxException (a parameter the client cannot encode, say) is a bug and stays a 500.
+   */
+  private static boolean isConnectionLevel(Throwable failure) {
+    if (failure instanceof ConnectionPoolTooBusyException) {
+      return true;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof IOException || t instanceof ClosedConnectionException || t instanceof TimeoutException) {
+        return true;
+      }
+      if (t instanceof VertxException && t.getMessage() != null && isAboutTheConnection(t.getMessage())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // "Timeout waiting for connection", "Connection is not active now, current status: CLOSED",
+  // "Pending requests failed to be sent due to connection has been closed.", "Pool closed".
+  private static boolean isAboutTheConnection(String message) {
+    return message.toLowerCase(java.util.Locale.ROOT).contains("connection") || message.equals("Pool closed");
   }
 }

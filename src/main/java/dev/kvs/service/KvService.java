@@ -1,9 +1,14 @@
 package dev.kvs.service;
 
+import dev.kvs.store.ListedKey;
+import dev.kvs.store.NewRecord;
 import dev.kvs.store.PgStore;
 import dev.kvs.store.RecordReader;
 import dev.kvs.store.StoredRecord;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The operations of API.md, as Futures, with no HTTP in them: HTTP and the event bus are thin
@@ -72,6 +77,57 @@ public final class KvService {
         .mapEmpty();
   }
 
+  /** One page of the live keys of a namespace that start with the prefix, in byte order. */
+  public Future<ListPage> list(String ns, ListRequest request) {
+    return validNamespace(ns)
+        .compose(ok -> store.listPage(ns, request.prefix(), request.prefixEnd(), request.afterKey(), request.limit() + 1))
+        .recover(DatabaseFailures::mapped)
+        .map(rows -> {
+          if (rows.size() <= request.limit()) {
+            return new ListPage(rows, true, null);
+          }
+          List<ListedKey> page = rows.subList(0, request.limit());
+          return new ListPage(page, false, ListRequest.encodeCursor(page.get(page.size() - 1).name()));
+        });
+  }
+
+  /** The live records of the keys (already validated), by key; absent and expired keys are missing. */
+  public Future<Map<String, StoredRecord>> bulkGet(String ns, List<String> keys) {
+    if (keys.isEmpty()) {
+      return validNamespace(ns).map(ok -> Map.of());
+    }
+    return validNamespace(ns)
+        .compose(ok -> store.selectLiveMany(ns, keys))
+        .recover(DatabaseFailures::mapped);
+  }
+
+  /** Writes all the records in one statement, or none; the number written. */
+  public Future<Integer> bulkWrite(String ns, List<WriteRequestParser.KeyedWrite> items) {
+    if (items.isEmpty()) {
+      return validNamespace(ns).map(ok -> 0);
+    }
+    List<NewRecord> records = new ArrayList<>(items.size());
+    for (WriteRequestParser.KeyedWrite item : items) {
+      WriteRequest w = item.write();
+      records.add(new NewRecord(item.key(), w.value(), w.metadata(), w.expiry()));
+    }
+    return validNamespace(ns)
+        .compose(ok -> store.upsertMany(ns, records)
+            .andThen(done -> items.forEach(item -> changedUnlessRefused(ns, item.key(), done.cause()))))
+        .recover(DatabaseFailures::mapped);
+  }
+
+  /** Deletes the keys; how many of them were live records. */
+  public Future<Integer> bulkDelete(String ns, List<String> keys) {
+    if (keys.isEmpty()) {
+      return validNamespace(ns).map(ok -> 0);
+    }
+    return validNamespace(ns)
+        .compose(ok -> store.deleteMany(ns, keys)
+            .andThen(done -> keys.forEach(key -> changedUnlessRefused(ns, key, done.cause()))))
+        .recover(DatabaseFailures::mapped);
+  }
+
   /**
    * Runs after the statement, before the caller is answered, so a GET that starts after the answer
    * cannot be served from a cache entry older than the write. A write that failed for a reason that
@@ -81,6 +137,15 @@ public final class KvService {
   private void changedUnlessRefused(String ns, String key, Throwable failure) {
     if (failure == null || !(DatabaseFailures.classify(failure) instanceof KvsException e) || e.status() >= 500) {
       changes.changed(ns, key);
+    }
+  }
+
+  private static Future<Void> validNamespace(String ns) {
+    try {
+      Identifiers.checkNamespace(ns);
+      return Future.succeededFuture();
+    } catch (KvsException e) {
+      return Future.failedFuture(e);
     }
   }
 

@@ -9,6 +9,10 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The records in PostgreSQL. Every operation is one prepared statement on the shared pool
@@ -67,6 +71,62 @@ public final class PgStore implements RecordReader {
           }
           return Future.succeededFuture(new ConditionalOutcome(false,
               new StoredRecord(row.getString(1), row.getString(2), millis(row, 3), millis(row, 4))));
+        });
+  }
+
+  /** The live records among {@code keys}, by key (absent and expired keys are missing). */
+  public Future<Map<String, StoredRecord>> selectLiveMany(String ns, List<String> keys) {
+    return pool.preparedQuery(SqlStatements.SELECT_LIVE_MANY)
+        .execute(Tuple.tuple().addString(ns).addArrayOfString(keys.toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, StoredRecord> found = new HashMap<>();
+          for (Row row : rows) {
+            found.put(row.getString(0),
+                new StoredRecord(row.getString(1), row.getString(2), millis(row, 3), millis(row, 4)));
+          }
+          return found;
+        });
+  }
+
+  /** Writes every record or none (one statement); the number written. Keys must be distinct. */
+  public Future<Integer> upsertMany(String ns, List<NewRecord> records) {
+    int n = records.size();
+    String[] keys = new String[n];
+    String[] values = new String[n];
+    String[] metadata = new String[n];
+    Integer[] minutes = new Integer[n];
+    OffsetDateTime[] expiresAt = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      NewRecord r = records.get(i);
+      keys[i] = r.key();
+      values[i] = r.value();
+      metadata[i] = r.metadata();
+      minutes[i] = r.expiry().minutes();
+      expiresAt[i] = r.expiry().atMs() == null ? null : utc(r.expiry().atMs());
+    }
+    return pool.preparedQuery(SqlStatements.UPSERT_MANY)
+        .execute(Tuple.tuple().addString(ns).addArrayOfString(keys).addArrayOfString(values)
+            .addArrayOfString(metadata).addArrayOfInteger(minutes).addArrayOfOffsetDateTime(expiresAt))
+        .map(RowSet::rowCount);
+  }
+
+  /** Deletes the keys; how many of them were live records. */
+  public Future<Integer> deleteMany(String ns, List<String> keys) {
+    return pool.preparedQuery(SqlStatements.DELETE_MANY)
+        .execute(Tuple.tuple().addString(ns).addArrayOfString(keys.toArray(String[]::new)))
+        .map(rows -> rows.iterator().next().getLong(0).intValue());
+  }
+
+  /** Up to {@code limit} live keys in [{@code from}, {@code to}) after {@code after}, in byte order. */
+  public Future<List<ListedKey>> listPage(String ns, String from, String to, String after, int limit) {
+    return pool.preparedQuery(SqlStatements.LIST_PAGE)
+        .execute(Tuple.of(ns, from, to, after, limit))
+        .map(rows -> {
+          List<ListedKey> page = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            page.add(new ListedKey(row.getString(0), millis(row, 1), row.getString(2)));
+          }
+          return page;
         });
   }
 

@@ -64,6 +64,42 @@ final class SqlStatements {
 
   static final String DELETE = "DELETE FROM kv WHERE ns = $1 AND key = $2";
 
+  /** Live records of many keys ($2: text[]). */
+  static final String SELECT_LIVE_MANY =
+      "SELECT key, " + COLUMNS + " FROM kv WHERE ns = $1 AND key = ANY($2) AND expired_at > now()";
+
+  /**
+   * Writes many records in one statement, so all or none of them are written. Rows come sorted by
+   * key and distinct, so concurrent batches lock rows in the same order (no deadlock) and no row
+   * is affected twice. $2..$6: arrays of key, value, metadata, minutesToExpire, expiresAt.
+   */
+  static final String UPSERT_MANY = """
+      INSERT INTO kv AS t (ns, key, value, metadata, created_at, expired_at)
+      SELECT $1, i.key, i.value, i.metadata, date_trunc('milliseconds', now()),
+             date_trunc('milliseconds', COALESCE(i.expires_at, now() + make_interval(mins => i.minutes)))
+      FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[])
+           AS i(key, value, metadata, minutes, expires_at)
+      ORDER BY i.key
+      """ + ON_CONFLICT_OVERWRITE;
+
+  /** Deletes many keys ($2: text[]); counts the live records among those removed. */
+  static final String DELETE_MANY = """
+      WITH deleted AS (DELETE FROM kv WHERE ns = $1 AND key = ANY($2) RETURNING expired_at)
+      SELECT count(*) FILTER (WHERE expired_at > now()) FROM deleted
+      """;
+
+  /**
+   * One page of a listing: keys in [$2, $3) (the prefix range: literal, no LIKE wildcards), after
+   * $4 (the cursor), in byte order (C collation) along the primary key. Keyset pagination: a key
+   * that lives through the listing is returned exactly once, whatever else is written meanwhile.
+   */
+  static final String LIST_PAGE = """
+      SELECT key, expired_at, metadata FROM kv
+      WHERE ns = $1 AND key >= $2 AND key < $3 AND key > $4 AND expired_at > now()
+      ORDER BY key
+      LIMIT $5
+      """;
+
   /** Transaction-scoped, so the lock can never outlive a purge batch on a pooled connection. */
   static final String TRY_PURGE_LOCK = "SELECT pg_try_advisory_xact_lock($1)";
 

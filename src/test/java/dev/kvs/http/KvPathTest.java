@@ -13,7 +13,7 @@ class KvPathTest {
     KvPath path = KvPath.parse("/v1/ns/app/kv/a%2Fb/c%3A%25%3F%23%2E%2E");
     assertEquals("app", path.ns());
     assertEquals("a/b/c:%?#..", path.key());
-    assertEquals("/v1/ns/:ns/kv/:key", path.template());
+    assertEquals("/v1/ns/:ns/kv/:key", path.resource().template);
   }
 
   @Test

@@ -50,7 +50,7 @@ public final class TestService implements AutoCloseable {
     this.ownsDatabase = ownsDatabase;
     this.http = WebClient.create(vertx,
         new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(200));
+        new PoolOptions().setHttp1MaxSize(600));
   }
 
   /** A service on a new database of its own. {@code env} overrides KVS_* settings. */
