@@ -89,7 +89,10 @@ public final class ReadCache implements RecordReader {
           .toCompletionStage()
           .toCompletableFuture();
     });
-    if (!loadedHere[0] && !entry.isDone()) {
+    if (entry.isDone() && !entry.isCompletedExceptionally()) {
+      return Future.succeededFuture(liveRecord(entry.join())); // a hit: already on the caller's thread
+    }
+    if (!loadedHere[0]) {
       coalesced.increment();
     }
     // Hop back to the caller's event loop: the load completes on whichever loop ran the query.
