@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +38,7 @@ class BulkIT {
   void bulkGetAnswersPresentAbsentAndExpiredKeysInOrder() throws Exception {
     kvs.put("here", write("h").put("metadata", new JsonObject().put("m", 1)));
     kvs.put("lapsed", write("l"));
-    sql("UPDATE kv SET expired_at = now() - interval '1 ms' WHERE key = 'lapsed'");
+    kvs.execute("UPDATE kv SET expired_at = now() - interval '1 ms' WHERE key = 'lapsed'");
     HttpResponse<Buffer> response = post("get", new JsonObject().put("keys", new JsonArray().add("lapsed").add("here").add("never")));
     assertEquals(200, response.statusCode());
     assertEquals("{\"lapsed\":null,\"here\":{", response.bodyAsString().substring(0, 23));
@@ -99,7 +98,7 @@ class BulkIT {
 
     items.getJsonObject(6).put("key", "atomic-6").put("operator", "=");
     assertEquals("unknown_field", errorCode(post("write", new JsonObject().put("items", items))), "no conditions in bulk");
-    assertEquals(0, count("key LIKE 'atomic-%'"));
+    assertEquals(0, kvs.count("key LIKE 'atomic-%'"));
   }
 
   @Test
@@ -118,7 +117,7 @@ class BulkIT {
       }
       holder.rollback();
     }
-    assertEquals(1, count("key LIKE 'held-%'"), "the keys before the locked one were not written either");
+    assertEquals(1, kvs.count("key LIKE 'held-%'"), "the keys before the locked one were not written either");
     assertEquals("before", record(kvs.get("held-5"), "held-5").getString("value"));
   }
 
@@ -136,10 +135,10 @@ class BulkIT {
     kvs.put("d1", write(1));
     kvs.put("d2", write(2));
     kvs.put("d-lapsed", write(3));
-    sql("UPDATE kv SET expired_at = now() - interval '1 ms' WHERE key = 'd-lapsed'");
+    kvs.execute("UPDATE kv SET expired_at = now() - interval '1 ms' WHERE key = 'd-lapsed'");
     HttpResponse<Buffer> response = post("delete", new JsonObject().put("keys", new JsonArray().add("d1").add("d2").add("d-lapsed").add("d-never")));
     assertEquals(new JsonObject().put("deleted", 2), response.bodyAsJsonObject());
-    assertEquals(0, count("key LIKE 'd%' AND key IN ('d1', 'd2', 'd-lapsed')"));
+    assertEquals(0, kvs.count("key LIKE 'd%' AND key IN ('d1', 'd2', 'd-lapsed')"));
     assertEquals(400, post("delete", keys("x", 1001)).statusCode());
     assertEquals(200, post("delete", keys("x", 1000)).statusCode());
   }
@@ -180,18 +179,6 @@ class BulkIT {
     return kvs.http.post("/v1/ns/test/bulk/" + op).sendBuffer(Buffer.buffer(body)).await();
   }
 
-  private static int count(String where) throws Exception {
-    try (Connection c = kvs.sql(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM kv WHERE " + where)) {
-      rs.next();
-      return rs.getInt(1);
-    }
-  }
 
-  private static void sql(String statement) throws Exception {
-    try (Connection c = kvs.sql(); Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
-  }
 
 }

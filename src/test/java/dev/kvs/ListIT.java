@@ -13,8 +13,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,7 @@ class ListIT {
   @BeforeAll
   static void start() throws Exception {
     kvs = TestService.start("list", Map.of());
-    sql("INSERT INTO kv SELECT 'big', 'k' || lpad(i::text, 5, '0'), '1', NULL, now(), now() + interval '1 day'"
+    kvs.execute("INSERT INTO kv SELECT 'big', 'k' || lpad(i::text, 5, '0'), '1', NULL, now(), now() + interval '1 day'"
         + " FROM generate_series(1, 10000) i");
   }
 
@@ -65,7 +63,7 @@ class ListIT {
 
   @Test
   void keysLivingThroughAListingAreSeenOnceWhileOthersComeAndGo() throws Exception {
-    sql("INSERT INTO kv SELECT 'churn', 's' || lpad(i::text, 4, '0'), '1', NULL, now(), now() + interval '1 day'"
+    kvs.execute("INSERT INTO kv SELECT 'churn', 's' || lpad(i::text, 4, '0'), '1', NULL, now(), now() + interval '1 day'"
         + " FROM generate_series(1, 2000) i");
     AtomicBoolean listing = new AtomicBoolean(true);
     // Writers insert and delete keys between and around the stable ones the whole time.
@@ -120,7 +118,7 @@ class ListIT {
   void expiredRecordsAreNeverListedAndMetadataIs() throws Exception {
     kvs.http.put(TestService.path("exp", "live")).sendJsonObject(write(1).put("metadata", new JsonObject().put("v", 2))).await();
     kvs.http.put(TestService.path("exp", "lapsed")).sendJsonObject(write(1)).await();
-    sql("UPDATE kv SET expired_at = now() - interval '1 ms' WHERE ns = 'exp' AND key = 'lapsed'");
+    kvs.execute("UPDATE kv SET expired_at = now() - interval '1 ms' WHERE ns = 'exp' AND key = 'lapsed'");
     JsonArray keys = page("exp", "", null, null).getJsonArray("keys");
     assertEquals(1, keys.size());
     JsonObject entry = keys.getJsonObject(0);
@@ -173,9 +171,4 @@ class ListIT {
     }
   }
 
-  private static void sql(String statement) throws Exception {
-    try (Connection c = kvs.sql(); Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
-  }
 }

@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -41,14 +40,14 @@ class PurgeIT {
 
   @BeforeEach
   void empty() throws SQLException {
-    sql("DELETE FROM kv");
+    kvs.execute("DELETE FROM kv");
   }
 
   @Test
   void purgeRemovesOnlyExpiredRowsWhileWritesGoOn() throws Exception {
-    sql("INSERT INTO kv SELECT 'test', 'expired-' || i, '1', NULL, now() - interval '2 hours', now() - interval '1 hour'"
+    kvs.execute("INSERT INTO kv SELECT 'test', 'expired-' || i, '1', NULL, now() - interval '2 hours', now() - interval '1 hour'"
         + " FROM generate_series(1, 5000) i");
-    sql("INSERT INTO kv SELECT 'test', 'live-' || i, '2', NULL, now(), now() + interval '1 hour'"
+    kvs.execute("INSERT INTO kv SELECT 'test', 'live-' || i, '2', NULL, now(), now() + interval '1 hour'"
         + " FROM generate_series(1, 2000) i");
 
     // Writes race the purge: new keys, overwrites of live keys, and revivals of expired keys.
@@ -68,9 +67,9 @@ class PurgeIT {
 
     awaitNoExpiredRows();
 
-    assertEquals(2000, count("key LIKE 'live-%'"), "live rows survive the purge");
-    assertEquals(200, count("key LIKE 'new-%'"));
-    assertEquals(200, count("key LIKE 'expired-%'"), "exactly the revived rows remain of the expired ones");
+    assertEquals(2000, kvs.count("key LIKE 'live-%'"), "live rows survive the purge");
+    assertEquals(200, kvs.count("key LIKE 'new-%'"));
+    assertEquals(200, kvs.count("key LIKE 'expired-%'"), "exactly the revived rows remain of the expired ones");
     for (int i = 2; i <= 600; i += 3) {
       assertEquals("w" + i, record(kvs.get("expired-" + i), "expired-" + i).getString("value"));
     }
@@ -82,19 +81,19 @@ class PurgeIT {
   void purgeWaitsForTheReplicaHoldingTheLock() throws Exception {
     try (Connection otherReplica = kvs.sql(); Statement s = otherReplica.createStatement()) {
       s.execute("SELECT pg_advisory_lock(" + PgStore.PURGE_LOCK_KEY + ")");
-      sql("INSERT INTO kv SELECT 'test', 'lapsed-' || i, '1', NULL, now() - interval '2 hours', now() - interval '1 hour'"
+      kvs.execute("INSERT INTO kv SELECT 'test', 'lapsed-' || i, '1', NULL, now() - interval '2 hours', now() - interval '1 hour'"
           + " FROM generate_series(1, 10) i");
       assertEquals(-1, kvs.app.purge().runOnce().await(), "skipped while another replica purges");
-      assertEquals(10, count("key LIKE 'lapsed-%'"));
+      assertEquals(10, kvs.count("key LIKE 'lapsed-%'"));
       s.execute("SELECT pg_advisory_unlock(" + PgStore.PURGE_LOCK_KEY + ")");
     }
     awaitNoExpiredRows();
-    assertEquals(0, count("key LIKE 'lapsed-%'"));
+    assertEquals(0, kvs.count("key LIKE 'lapsed-%'"));
   }
 
   private static void awaitNoExpiredRows() throws Exception {
     long deadline = System.currentTimeMillis() + 30_000;
-    while (count("expired_at <= now()") > 0) {
+    while (kvs.count("expired_at <= now()") > 0) {
       if (System.currentTimeMillis() > deadline) {
         throw new AssertionError("expired rows are still there after 30 s of purging");
       }
@@ -102,17 +101,5 @@ class PurgeIT {
     }
   }
 
-  private static int count(String where) throws SQLException {
-    try (Connection c = kvs.sql(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM kv WHERE " + where)) {
-      rs.next();
-      return rs.getInt(1);
-    }
-  }
 
-  private static void sql(String statement) throws SQLException {
-    try (Connection c = kvs.sql(); Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
-  }
 }

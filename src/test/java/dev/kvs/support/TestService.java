@@ -128,6 +128,26 @@ public final class TestService implements AutoCloseable {
     }
   }
 
+  /** Runs one SQL statement on this service's database (seeding, expiring rows by hand). */
+  public void execute(String statement) {
+    try (Connection c = sql(); java.sql.Statement s = c.createStatement()) {
+      s.execute(statement);
+    } catch (SQLException e) {
+      throw new IllegalStateException(statement + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The number of rows of kv matching a WHERE clause. */
+  public int count(String where) {
+    try (Connection c = sql(); java.sql.Statement s = c.createStatement();
+         java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM kv WHERE " + where)) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void close() {
     app.stop().await();
