@@ -80,25 +80,25 @@ public final class ReadCache implements RecordReader {
    */
   @Override
   public Future<StoredRecord> selectLive(String ns, String key) {
-    boolean[] loadedHere = new boolean[1];
+    @SuppressWarnings("unchecked")
+    Future<StoredRecord>[] ownLoad = new Future[1];
     CompletableFuture<Entry> entry = cache.get(new Key(ns, key), (k, executor) -> {
-      loadedHere[0] = true;
       loads.increment();
-      return store.selectLive(ns, key)
-          .map(found -> found == null ? ABSENT : new Entry(found))
-          .toCompletionStage()
-          .toCompletableFuture();
+      Future<StoredRecord> load = store.selectLive(ns, key);
+      ownLoad[0] = load;
+      return load.map(found -> found == null ? ABSENT : new Entry(found)).toCompletionStage().toCompletableFuture();
     });
+    if (ownLoad[0] != null) {
+      return ownLoad[0]; // this call ran the query: its answer arrives on this caller's context already
+    }
     if (entry.isDone() && !entry.isCompletedExceptionally()) {
       return Future.succeededFuture(liveRecord(entry.join())); // a hit: already on the caller's thread
     }
-    if (!loadedHere[0]) {
-      coalesced.increment();
-    }
-    // Hop back to the caller's event loop: the load completes on whichever loop ran the query.
+    coalesced.increment();
+    // Joined another caller's load: hop back to this caller's event loop when it completes.
     Context caller = Vertx.currentContext();
-    Future<Entry> result = caller == null ? Future.fromCompletionStage(entry) : Future.fromCompletionStage(entry, caller);
-    return result.map(ReadCache::liveRecord);
+    Future<Entry> joined = caller == null ? Future.fromCompletionStage(entry) : Future.fromCompletionStage(entry, caller);
+    return joined.map(ReadCache::liveRecord);
   }
 
   /** A cached record whose expiry passed is absent, even if its entry has not been evicted yet. */
