@@ -53,6 +53,13 @@ class OpsIT {
     assertTrue(text.contains("kvs_purge_runs_total{outcome=\"purged\"}"), "purge runs");
     assertTrue(text.contains("kvs_purge_deleted_total"));
     assertTrue(text.contains("kvs_purge_lag_seconds"));
+    for (String cacheMetric : new String[] {
+        "cache_gets_total{cache=\"kvs_records\",result=\"hit\"}", "cache_gets_total{cache=\"kvs_records\",result=\"miss\"}",
+        "cache_evictions_total{cache=\"kvs_records\"}", "kvs_cache_loads_total", "kvs_cache_coalesced_total",
+        "kvs_cache_invalidations_total{source=\"local\"}", "kvs_cache_invalidations_total{source=\"remote\"}",
+        "kvs_cache_listen_reconnects_total", "kvs_cache_listening 1.0"}) {
+      assertTrue(text.contains(cacheMetric), "cache metric " + cacheMetric);
+    }
     assertFalse(text.contains("secret-key-name"), "keys never become label values");
   }
 }
