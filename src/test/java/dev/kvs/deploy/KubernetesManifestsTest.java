@@ -1,0 +1,859 @@
+package dev.kvs.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.kvs.config.KvsConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The deployment files agree with the service they deploy: {@code k8s/} (the kustomize base and
+ * its overlays), the {@code Dockerfile} and the Jib image of {@code pom.xml}. Every document is read
+ * into the typed Kubernetes model (fabric8), so a misspelt field fails here rather than on a
+ * cluster, and every cross-reference is checked against the code itself: the port, routes and
+ * settings the service really has, read through its own {@link KvsConfig}.
+ *
+ * <p>The base is assembled from its kustomization here. The overlays are rendered with {@code
+ * kubectl kustomize} when kubectl is on the PATH (those cases are skipped otherwise); their files
+ * are checked one by one in any case.
+ */
+class KubernetesManifestsTest {
+  private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+  private static final Path K8S = ROOT.resolve("k8s");
+  private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+  /**
+   * Variables the manifests may set although no code reads them yet. Each needs its reason here;
+   * anything else the code does not read is a typo or a leftover.
+   */
+  private static final Set<String> RESERVED_ENV = Set.of(
+      // API.md: the token of the admin API. The Secret kvs-admin and the Deployment carry it ahead of the code.
+      "KVS_ADMIN_TOKEN");
+
+  /** Kinds that are not built into Kubernetes, and the operators they need. */
+  private static final Set<String> CUSTOM_KINDS = Set.of(
+      "postgresql.cnpg.io/v1 Cluster", // CloudNativePG
+      "monitoring.coreos.com/v1 ServiceMonitor"); // Prometheus operator
+
+  /** Keys CloudNativePG writes into the Secret {@code <cluster>-app} of a Cluster. */
+  private static final Set<String> CNPG_APP_SECRET_KEYS = Set.of("username", "password", "host", "port",
+      "dbname", "uri", "jdbc-uri", "pgpass", "fqdn-uri", "fqdn-jdbc-uri");
+
+  /** Connections one replica holds besides its pool: the cache's LISTEN connection, Flyway's at start. */
+  private static final int CONNECTIONS_BESIDES_POOL = 2;
+  /** Connections PostgreSQL keeps from KVS: superuser_reserved_connections and the operator's own. */
+  private static final int CONNECTIONS_KEPT_FREE = 10;
+  private static final int POSTGRES_DEFAULT_MAX_CONNECTIONS = 100;
+
+  /** Container-level flag Jib needs and the Dockerfile does not (its jar's manifest says it). */
+  private static final String NATIVE_ACCESS_FLAG = "--enable-native-access=ALL-UNNAMED";
+
+  private static final Map<String, Manifests> RENDERED = new ConcurrentHashMap<>();
+
+  // ---------------------------------------------------------------------------------------------
+  // The files themselves
+
+  @Test
+  void kustomizationsNameFilesThatExistAndEveryFileIsUsed() throws IOException {
+    List<Path> kustomizations = yamlFiles(K8S).stream()
+        .filter(p -> p.getFileName().toString().equals("kustomization.yaml")).toList();
+    assertTrue(kustomizations.contains(K8S.resolve("base/kustomization.yaml")), "k8s/base/kustomization.yaml");
+    for (Path kustomization : kustomizations) {
+      Path dir = kustomization.getParent();
+      JsonNode k = YAML.readTree(kustomization.toFile());
+      Set<Path> used = new TreeSet<>();
+      for (JsonNode resource : k.path("resources")) {
+        Path p = dir.resolve(resource.asString()).normalize();
+        assertTrue(Files.isRegularFile(p) || Files.isRegularFile(p.resolve("kustomization.yaml")),
+            rel(kustomization) + " lists " + resource.asString() + ", which is neither a file nor a kustomization");
+        used.add(p);
+      }
+      for (JsonNode patch : k.path("patches")) {
+        if (patch.has("path")) {
+          Path p = dir.resolve(patch.get("path").asString()).normalize();
+          assertTrue(Files.isRegularFile(p), rel(kustomization) + " patches with a missing file: " + p);
+          used.add(p);
+        }
+      }
+      try (Stream<Path> siblings = Files.list(dir)) {
+        for (Path file : siblings.filter(KubernetesManifestsTest::isYaml).toList()) {
+          assertTrue(file.equals(kustomization) || used.contains(file),
+              rel(file) + " is not listed in " + rel(kustomization) + ": it would never be applied");
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyDocumentReadsIntoTheKubernetesModelWithoutUnknownFields() throws IOException {
+    int documents = 0;
+    Set<Path> patches = patchFiles();
+    for (Path file : yamlFiles(K8S)) {
+      if (file.getFileName().toString().equals("kustomization.yaml")) {
+        JsonNode k = YAML.readTree(file.toFile());
+        assertEquals("Kustomization", k.path("kind").asString(), rel(file));
+        for (JsonNode patch : k.path("patches")) {
+          if (patch.has("patch")) {
+            documents += checkDocuments(parse(patch.get("patch").asString()), rel(file) + " (inline patch)", true);
+          }
+        }
+      } else {
+        documents += checkDocuments(parse(Files.readString(file)), rel(file), patches.contains(file));
+      }
+    }
+    assertTrue(documents >= 10, "read only " + documents + " documents under k8s/");
+  }
+
+  /** @param patch a strategic-merge patch, which may carry directives ($patch: delete) */
+  private static int checkDocuments(List<HasMetadata> docs, String where, boolean patch) {
+    assertFalse(docs.isEmpty(), where + " holds no Kubernetes object");
+    for (HasMetadata doc : docs) {
+      String type = doc.getApiVersion() + " " + doc.getKind();
+      if (doc instanceof GenericKubernetesResource) {
+        // Built-in kinds come out typed; a kind that does not is misspelt or in the wrong API group.
+        assertTrue(CUSTOM_KINDS.contains(type), where + ": " + type + " is neither a built-in kind nor a known custom one");
+      } else {
+        assertNoUnknownFields(doc, where + ": " + type + " " + doc.getMetadata().getName(), patch);
+      }
+      assertNotNull(doc.getMetadata().getName(), where + ": " + type + " without a name");
+    }
+    return docs.size();
+  }
+
+  @Test
+  void overlayPatchesTargetObjectsOfTheBase() throws IOException {
+    Set<String> inBase = manifests("base").objects().stream().map(KubernetesManifestsTest::id).collect(Collectors.toSet());
+    for (String overlay : List.of("overlays/dev", "overlays/prod")) {
+      Path kustomization = K8S.resolve(overlay).resolve("kustomization.yaml");
+      JsonNode k = YAML.readTree(kustomization.toFile());
+      int patches = 0;
+      for (JsonNode patch : k.path("patches")) {
+        String text = patch.has("path")
+            ? Files.readString(kustomization.getParent().resolve(patch.get("path").asString()))
+            : patch.get("patch").asString();
+        for (HasMetadata target : parse(text)) {
+          assertTrue(inBase.contains(id(target)), rel(kustomization) + " patches " + id(target) + ", which the base does not have");
+          patches++;
+        }
+      }
+      for (JsonNode replicas : k.path("replicas")) {
+        assertTrue(inBase.contains("Deployment/" + replicas.path("name").asString()), rel(kustomization) + " sets replicas of " + replicas);
+      }
+      assertTrue(patches > 0, rel(kustomization) + " patches nothing");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The rendered objects against the code (base always; overlays when kubectl can render them)
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  void theContainerPortIsThePortTheServiceListensOn(String set) {
+    Manifests m = manifests(set);
+    KvsConfig config = m.serviceConfig();
+    ContainerPort http = m.port("http");
+    assertEquals(config.httpPort(), http.getContainerPort(), set + ": containerPort http vs KVS_HTTP_PORT (or its default)");
+    assertEquals(Integer.toString(config.httpPort()), m.podAnnotations().get("prometheus.io/port"), set + ": prometheus.io/port");
+    assertEquals("true", m.podAnnotations().get("prometheus.io/scrape"), set + ": prometheus.io/scrape");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  void probesAndScrapesUseRoutesTheServiceServes(String set) throws IOException {
+    Manifests m = manifests(set);
+    Container c = m.container();
+    Set<String> routes = openApiPaths();
+    assertNotNull(c.getStartupProbe(), set + ": a startup probe covers the migrations before the port opens");
+    for (Probe probe : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
+      HTTPGetAction get = probe.getHttpGet();
+      assertNotNull(get, set + ": probes are HTTP GETs");
+      assertTrue(routes.contains(get.getPath()), set + ": probe path " + get.getPath() + " is not a route of the service " + routes);
+      assertPortOfContainer(m, get.getPort(), set + ": probe port");
+    }
+    // Liveness must not depend on the database: an outage would restart every replica at once.
+    assertEquals("/health/live", c.getLivenessProbe().getHttpGet().getPath(), set + ": liveness");
+    assertEquals("/health/ready", c.getReadinessProbe().getHttpGet().getPath(), set + ": readiness");
+    String metrics = m.podAnnotations().get("prometheus.io/path");
+    assertTrue(routes.contains(metrics), set + ": prometheus.io/path " + metrics + " is not a route of the service");
+    for (GenericKubernetesResource monitor : m.custom("ServiceMonitor")) {
+      List<Map<String, Object>> endpoints = monitor.get("spec", "endpoints");
+      for (Map<String, Object> endpoint : endpoints) {
+        assertTrue(routes.contains((String) endpoint.get("path")), set + ": ServiceMonitor path " + endpoint.get("path"));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  void servicesAndPoliciesSelectThePods(String set) {
+    Manifests m = manifests(set);
+    Deployment d = m.deployment();
+    Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+    assertSelects(d.getSpec().getSelector(), podLabels, set + ": Deployment selector");
+    for (Service service : m.all(Service.class)) {
+      Map<String, String> selector = service.getSpec().getSelector();
+      assertFalse(selector == null || selector.isEmpty(), set + ": Service " + name(service) + " selects nothing");
+      assertTrue(podLabels.entrySet().containsAll(selector.entrySet()), set + ": Service " + name(service) + " selects " + selector + ", pods are " + podLabels);
+      for (ServicePort port : service.getSpec().getPorts()) {
+        assertPortOfContainer(m, port.getTargetPort(), set + ": Service " + name(service) + " targetPort");
+      }
+    }
+    for (TopologySpreadConstraint spread : d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()) {
+      assertSelects(spread.getLabelSelector(), podLabels, set + ": topology spread over " + spread.getTopologyKey());
+    }
+    for (PodDisruptionBudget pdb : m.all(PodDisruptionBudget.class)) {
+      assertSelects(pdb.getSpec().getSelector(), podLabels, set + ": PodDisruptionBudget " + name(pdb));
+    }
+    for (HorizontalPodAutoscaler hpa : m.all(HorizontalPodAutoscaler.class)) {
+      var target = hpa.getSpec().getScaleTargetRef();
+      assertEquals("apps/v1 Deployment " + name(d), target.getApiVersion() + " " + target.getKind() + " " + target.getName(),
+          set + ": HorizontalPodAutoscaler " + name(hpa) + " scales");
+    }
+    for (GenericKubernetesResource monitor : m.custom("ServiceMonitor")) {
+      Map<String, String> selector = monitor.get("spec", "selector", "matchLabels");
+      List<Map<String, Object>> endpoints = monitor.get("spec", "endpoints");
+      Service service = m.all(Service.class).stream()
+          .filter(s -> s.getMetadata().getLabels() != null && s.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+          .findFirst().orElseThrow(() -> new AssertionError(set + ": ServiceMonitor selects no Service by " + selector));
+      Set<String> portNames = service.getSpec().getPorts().stream().map(ServicePort::getName).collect(Collectors.toSet());
+      for (Map<String, Object> endpoint : endpoints) {
+        assertTrue(portNames.contains((String) endpoint.get("port")), set + ": ServiceMonitor port " + endpoint.get("port") + " not in " + portNames);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  void everyVariableSetIsOneTheServiceReads(String set) throws IOException {
+    Manifests m = manifests(set);
+    Set<String> read = namesTheCodeReads();
+    Set<String> unknown = new TreeSet<>(m.environment().keySet());
+    unknown.removeAll(read);
+    unknown.removeAll(RESERVED_ENV);
+    assertTrue(unknown.isEmpty(), set + ": the service reads none of " + unknown + " (it reads " + read + ")");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  void theSettingsPassTheServicesOwnValidation(String set) {
+    Manifests m = manifests(set);
+    // Throws IllegalArgumentException, naming the variable, for any value the service would refuse at start.
+    KvsConfig config = m.serviceConfig();
+    Cluster cluster = m.cluster();
+    // The URI CloudNativePG writes names the primary's Service, the bootstrap database and its owner.
+    assertEquals(cluster.name() + "-rw." + Manifests.NAMESPACE, config.database().host(), set + ": database host");
+    assertEquals(cluster.database(), config.database().database(), set + ": database");
+    assertEquals(cluster.owner(), config.database().user(), set + ": database user");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  void secretsReferencedExistWithTheirKeys(String set) {
+    Manifests m = manifests(set);
+    Cluster cluster = m.cluster();
+    Map<String, Set<String>> secrets = new HashMap<>();
+    for (Secret secret : m.all(Secret.class)) {
+      Set<String> keys = new TreeSet<>();
+      if (secret.getData() != null) {
+        keys.addAll(secret.getData().keySet());
+      }
+      if (secret.getStringData() != null) {
+        keys.addAll(secret.getStringData().keySet());
+      }
+      secrets.put(name(secret), keys);
+    }
+    secrets.put(cluster.name() + "-app", CNPG_APP_SECRET_KEYS);
+    int refs = 0;
+    for (EnvVar env : m.container().getEnv()) {
+      SecretKeySelector ref = env.getValueFrom() == null ? null : env.getValueFrom().getSecretKeyRef();
+      if (ref == null) {
+        continue;
+      }
+      assertTrue(secrets.containsKey(ref.getName()), set + ": " + env.getName() + " reads Secret " + ref.getName() + ", which nothing defines " + secrets.keySet());
+      assertTrue(secrets.get(ref.getName()).contains(ref.getKey()), set + ": Secret " + ref.getName() + " has no key " + ref.getKey());
+      refs++;
+    }
+    SecretKeySelector db = m.env("KVS_DB_URL").getValueFrom().getSecretKeyRef();
+    assertEquals(cluster.name() + "-app/uri", db.getName() + "/" + db.getKey(), set + ": KVS_DB_URL comes from the Cluster's app Secret");
+    SecretKeySelector admin = m.env("KVS_ADMIN_TOKEN").getValueFrom().getSecretKeyRef();
+    assertTrue(m.all(Secret.class).stream().anyMatch(s -> name(s).equals(admin.getName())), set + ": the admin Secret is defined here");
+    assertEquals(2, refs, set + ": Secret references");
+    for (EnvFromSource from : m.container().getEnvFrom()) {
+      assertNotNull(from.getConfigMapRef(), set + ": envFrom takes ConfigMaps only");
+      assertTrue(m.all(ConfigMap.class).stream().anyMatch(c -> name(c).equals(from.getConfigMapRef().getName())),
+          set + ": envFrom ConfigMap " + from.getConfigMapRef().getName() + " is not defined");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  void shutdownDrainsWithinTheTerminationGracePeriod(String set) {
+    Manifests m = manifests(set);
+    var preStop = m.container().getLifecycle() == null ? null : m.container().getLifecycle().getPreStop();
+    assertNotNull(preStop, set + ": a preStop pause lets endpoint removal reach the proxies before SIGTERM");
+    assertNotNull(preStop.getSleep(), set + ": preStop is the kubelet's sleep action (needs nothing in the image)");
+    long preStopMs = preStop.getSleep().getSeconds() * 1000L;
+    long graceMs = m.serviceConfig().shutdownGraceMs();
+    long terminationMs = m.pod().getTerminationGracePeriodSeconds() * 1000L;
+    assertTrue(preStopMs >= 1000, set + ": preStop sleep of " + preStopMs + " ms");
+    assertTrue(terminationMs > preStopMs + graceMs,
+        set + ": terminationGracePeriodSeconds (" + terminationMs + " ms) must exceed preStop (" + preStopMs
+            + " ms) + KVS_SHUTDOWN_GRACE_MS (" + graceMs + " ms), or the kubelet kills the drain");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  void thePodRunsLockedDown(String set) {
+    Manifests m = manifests(set);
+    PodSpec pod = m.pod();
+    Container c = m.container();
+    var podSecurity = pod.getSecurityContext();
+    var security = c.getSecurityContext();
+    assertEquals(Boolean.TRUE, podSecurity.getRunAsNonRoot(), set + ": runAsNonRoot");
+    assertNotNull(podSecurity.getRunAsUser(), set + ": a numeric runAsUser");
+    assertTrue(podSecurity.getRunAsUser() > 0, set + ": runAsUser is not root");
+    assertEquals("RuntimeDefault", podSecurity.getSeccompProfile().getType(), set + ": seccomp profile");
+    assertEquals(Boolean.FALSE, security.getAllowPrivilegeEscalation(), set + ": allowPrivilegeEscalation");
+    assertEquals(Boolean.TRUE, security.getReadOnlyRootFilesystem(), set + ": readOnlyRootFilesystem");
+    assertTrue(security.getCapabilities().getDrop().contains("ALL"), set + ": capabilities dropped");
+    assertEquals(Boolean.FALSE, pod.getAutomountServiceAccountToken(), set + ": no API token mounted");
+    assertEquals(Boolean.FALSE, pod.getEnableServiceLinks(), set + ": no service-link variables among the KVS_* settings");
+    // With a read-only root, /tmp is where Netty unpacks its native library and Vert.x caches files.
+    VolumeMount tmp = c.getVolumeMounts().stream().filter(v -> v.getMountPath().equals("/tmp")).findFirst()
+        .orElseThrow(() -> new AssertionError(set + ": nothing writable mounted at /tmp"));
+    assertFalse(Boolean.TRUE.equals(tmp.getReadOnly()), set + ": /tmp is writable");
+    Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(tmp.getName())).findFirst()
+        .orElseThrow(() -> new AssertionError(set + ": volume " + tmp.getName() + " is not defined"));
+    assertNotNull(volume.getEmptyDir(), set + ": /tmp is an emptyDir");
+    assertNotNull(c.getResources().getLimits().get("memory"), set + ": a memory limit (the JVM sizes its heap from it)");
+    assertNotNull(c.getResources().getLimits().get("cpu"), set + ": a CPU limit (the JVM counts its event loops from it)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  void replicasFitThePostgresConnectionLimit(String set) {
+    Manifests m = manifests(set);
+    List<HorizontalPodAutoscaler> hpas = m.all(HorizontalPodAutoscaler.class);
+    Deployment d = m.deployment();
+    int maxReplicas;
+    if (hpas.isEmpty()) {
+      maxReplicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    } else {
+      HorizontalPodAutoscaler hpa = hpas.get(0);
+      // A replica count in the Deployment would be put back by every apply and fight the autoscaler.
+      assertNull(d.getSpec().getReplicas(), set + ": the HorizontalPodAutoscaler owns the replica count");
+      assertTrue(hpa.getSpec().getMinReplicas() >= 2, set + ": at least two replicas");
+      maxReplicas = hpa.getSpec().getMaxReplicas();
+      for (PodDisruptionBudget pdb : m.all(PodDisruptionBudget.class)) {
+        IntOrString maxUnavailable = pdb.getSpec().getMaxUnavailable();
+        IntOrString minAvailable = pdb.getSpec().getMinAvailable();
+        boolean drainable = maxUnavailable != null
+            ? maxUnavailable.getIntVal() != null && maxUnavailable.getIntVal() >= 1
+            : minAvailable.getIntVal() != null && minAvailable.getIntVal() < hpa.getSpec().getMinReplicas();
+        assertTrue(drainable, set + ": PodDisruptionBudget " + name(pdb) + " lets a node drain evict a replica");
+      }
+    }
+    int perReplica = m.serviceConfig().database().poolSize() + CONNECTIONS_BESIDES_POOL;
+    int maxConnections = m.cluster().maxConnections();
+    assertTrue(maxReplicas * perReplica <= maxConnections - CONNECTIONS_KEPT_FREE,
+        set + ": " + maxReplicas + " replicas x " + perReplica + " connections exceed max_connections "
+            + maxConnections + " less " + CONNECTIONS_KEPT_FREE + " kept free");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The image the manifests run is the image the build makes
+
+  @Test
+  void theImageMatchesTheDockerfileAndJib() throws Exception {
+    Manifests base = manifests("base");
+    Pom pom = Pom.read(ROOT.resolve("pom.xml"));
+    Element jib = pom.plugin("jib-maven-plugin");
+    String jibImage = pom.resolve(text(jib, "configuration", "to", "image"));
+    assertEquals("kvs:" + pom.version(), jibImage, "Jib's default image");
+    assertEquals(jibImage, base.container().getImage(), "the base Deployment runs the image the build tags (k8s/base/deployment.yaml)");
+    assertEquals(dev.kvs.Main.class.getName(), pom.resolve(text(jib, "configuration", "container", "mainClass")), "Jib main class");
+
+    Dockerfile docker = Dockerfile.read(ROOT.resolve("Dockerfile"));
+    assertEquals(docker.arg("JRE_IMAGE"), text(jib, "configuration", "from", "image"), "Dockerfile and Jib base image");
+    int uid = base.pod().getSecurityContext().getRunAsUser().intValue();
+    assertEquals(uid + ":" + uid, docker.single("USER"), "Dockerfile USER is the pod's runAsUser");
+    assertEquals(uid + ":" + uid, text(jib, "configuration", "container", "user"), "Jib user is the pod's runAsUser");
+    int port = base.port("http").getContainerPort();
+    assertEquals(Integer.toString(port), docker.single("EXPOSE"), "Dockerfile EXPOSE is the container port");
+    // `docker run` sets nothing: the image exposes the port the service listens on by default.
+    assertEquals(Integer.toString(KvsConfig.fromEnv(Map.of()).httpPort()), docker.single("EXPOSE"), "Dockerfile EXPOSE is KVS_HTTP_PORT's default");
+    assertEquals(Integer.toString(port), text(jib, "configuration", "container", "ports", "port"), "Jib port is the container port");
+
+    List<String> entrypoint = List.of(YAML.readValue(docker.single("ENTRYPOINT"), String[].class));
+    assertEquals("java", entrypoint.get(0), "exec-form ENTRYPOINT, java as PID 1");
+    List<String> dockerFlags = entrypoint.subList(1, entrypoint.indexOf("-jar"));
+    List<String> jibFlags = new ArrayList<>(texts(jib, "jvmFlag"));
+    assertTrue(jibFlags.remove(NATIVE_ACCESS_FLAG), "Jib runs a classpath: it needs " + NATIVE_ACCESS_FLAG);
+    assertEquals(dockerFlags, jibFlags, "the same JVM flags in the Dockerfile and in Jib");
+    assertTrue(dockerFlags.stream().anyMatch(f -> f.startsWith("-XX:MaxRAMPercentage=")), "heap sized from the memory limit");
+    assertTrue(executions(jib).isEmpty(), "Jib is bound to no phase: verify builds no image");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Loading
+
+  /** One set of objects as kubectl would apply it, and the service's view of it. */
+  record Manifests(String set, List<HasMetadata> objects) {
+    /** Where the checks pretend the objects live (a CloudNativePG URI names the namespace). */
+    static final String NAMESPACE = "kvs-test";
+
+    <T> List<T> all(Class<T> type) {
+      return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    List<GenericKubernetesResource> custom(String kind) {
+      return all(GenericKubernetesResource.class).stream().filter(r -> r.getKind().equals(kind)).toList();
+    }
+
+    Deployment deployment() {
+      List<Deployment> all = all(Deployment.class);
+      assertEquals(1, all.size(), set + ": one Deployment");
+      return all.get(0);
+    }
+
+    PodSpec pod() {
+      return deployment().getSpec().getTemplate().getSpec();
+    }
+
+    Map<String, String> podAnnotations() {
+      Map<String, String> a = deployment().getSpec().getTemplate().getMetadata().getAnnotations();
+      return a == null ? Map.of() : a;
+    }
+
+    Container container() {
+      assertEquals(1, pod().getContainers().size(), set + ": one container");
+      return pod().getContainers().get(0);
+    }
+
+    ContainerPort port(String name) {
+      return container().getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
+          .orElseThrow(() -> new AssertionError(set + ": no container port named " + name));
+    }
+
+    EnvVar env(String name) {
+      return container().getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+          .orElseThrow(() -> new AssertionError(set + ": the container does not set " + name));
+    }
+
+    Cluster cluster() {
+      List<GenericKubernetesResource> all = custom("Cluster");
+      assertEquals(1, all.size(), set + ": one CloudNativePG Cluster");
+      return new Cluster(all.get(0));
+    }
+
+    /**
+     * The container's environment as the kubelet builds it: the ConfigMaps of envFrom, then env
+     * (which wins). A value from a Secret is a stand-in, except the one CloudNativePG writes for the
+     * database, which is built the way the operator builds it.
+     */
+    Map<String, String> environment() {
+      Map<String, String> env = new LinkedHashMap<>();
+      Container c = container();
+      for (EnvFromSource from : c.getEnvFrom()) {
+        if (from.getConfigMapRef() != null) {
+          all(ConfigMap.class).stream().filter(m -> name(m).equals(from.getConfigMapRef().getName()))
+              .forEach(m -> env.putAll(m.getData()));
+        }
+      }
+      Cluster cluster = cluster();
+      for (EnvVar e : c.getEnv()) {
+        SecretKeySelector ref = e.getValueFrom() == null ? null : e.getValueFrom().getSecretKeyRef();
+        if (ref != null && ref.getName().equals(cluster.name() + "-app") && ref.getKey().equals("uri")) {
+          env.put(e.getName(), cluster.appUri(NAMESPACE));
+        } else if (e.getValue() != null) {
+          env.put(e.getName(), e.getValue());
+        } else {
+          env.put(e.getName(), "from-" + (ref == null ? "elsewhere" : ref.getName()));
+        }
+      }
+      return env;
+    }
+
+    /** The service's configuration in this pod, through the service's own reader. */
+    KvsConfig serviceConfig() {
+      return KvsConfig.fromEnv(environment());
+    }
+  }
+
+  /** A CloudNativePG Cluster, as far as KVS depends on it. */
+  record Cluster(GenericKubernetesResource resource) {
+    String name() {
+      return resource.getMetadata().getName();
+    }
+
+    String database() {
+      return resource.get("spec", "bootstrap", "initdb", "database");
+    }
+
+    String owner() {
+      return resource.get("spec", "bootstrap", "initdb", "owner");
+    }
+
+    int maxConnections() {
+      Object v = resource.get("spec", "postgresql", "parameters", "max_connections");
+      return v == null ? POSTGRES_DEFAULT_MAX_CONNECTIONS : Integer.parseInt(v.toString());
+    }
+
+    /** The {@code uri} key of the Secret {@code <name>-app}, as the operator writes it. */
+    String appUri(String namespace) {
+      return "postgresql://" + owner() + ":s3cr3tPassw0rd@" + name() + "-rw." + namespace + ":5432/" + database();
+    }
+  }
+
+  static Manifests manifests(String set) {
+    return RENDERED.computeIfAbsent(set, s -> {
+      try {
+        return s.equals("base") ? assembleBase() : renderWithKubectl(s);
+      } catch (IOException e) {
+        throw new AssertionError("cannot read k8s/" + s, e);
+      }
+    });
+  }
+
+  /** The base is plain resources, no transformers: its objects are the documents of its files. */
+  private static Manifests assembleBase() throws IOException {
+    Path kustomization = K8S.resolve("base/kustomization.yaml");
+    JsonNode k = YAML.readTree(kustomization.toFile());
+    for (String transformer : List.of("patches", "images", "replicas", "namePrefix", "nameSuffix", "namespace", "labels", "commonLabels")) {
+      assertFalse(k.has(transformer), "the base uses " + transformer + ": render it with kustomize instead");
+    }
+    List<HasMetadata> objects = new ArrayList<>();
+    for (JsonNode resource : k.path("resources")) {
+      objects.addAll(parse(Files.readString(kustomization.getParent().resolve(resource.asString()))));
+    }
+    return new Manifests("base", objects);
+  }
+
+  private static Manifests renderWithKubectl(String set) throws IOException {
+    Path kubectl = onPath("kubectl");
+    Assumptions.assumeTrue(kubectl != null, "kubectl is not on the PATH: k8s/" + set + " is checked file by file only");
+    Process process = new ProcessBuilder(kubectl.toString(), "kustomize", K8S.resolve(set).toString())
+        .redirectError(ProcessBuilder.Redirect.PIPE).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        fail("kubectl kustomize k8s/" + set + " did not finish");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    assertEquals(0, process.exitValue(), "kubectl kustomize k8s/" + set + ": " + err);
+    return new Manifests(set, parse(out));
+  }
+
+  /** Every document of a YAML stream, typed where the kind is built in, generic otherwise. */
+  static List<HasMetadata> parse(String yaml) {
+    List<HasMetadata> out = new ArrayList<>();
+    for (KubernetesResource r : YAML.readerFor(KubernetesResource.class).<KubernetesResource>readValues(yaml).readAll()) {
+      if (r != null) {
+        out.add(assertInstanceOf(HasMetadata.class, r, "a Kubernetes object"));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The model keeps fields it does not know in additionalProperties instead of failing: walk the
+   * object and insist there are none, so that a misspelt field (readinesProbe) is an error.
+   */
+  private static void assertNoUnknownFields(Object node, String where, boolean patch) {
+    if (node == null || node instanceof String || node instanceof Number || node instanceof Boolean || node instanceof Enum<?>) {
+      return;
+    }
+    if (node instanceof Iterable<?> items) {
+      items.forEach(item -> assertNoUnknownFields(item, where, patch));
+      return;
+    }
+    if (node instanceof Map<?, ?> map) {
+      map.values().forEach(value -> assertNoUnknownFields(value, where, patch));
+      return;
+    }
+    if (!node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+      return;
+    }
+    for (Method getter : node.getClass().getMethods()) {
+      if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers()) || !getter.getName().startsWith("get")
+          || getter.getDeclaringClass() == Object.class) {
+        continue;
+      }
+      Object value;
+      try {
+        value = getter.invoke(node);
+      } catch (ReflectiveOperationException e) {
+        throw new AssertionError(where + ": " + getter, e);
+      }
+      if (getter.getName().equals("getAdditionalProperties")) {
+        Set<String> unknown = value == null ? Set.of() : ((Map<?, ?>) value).keySet().stream().map(Object::toString)
+            .filter(key -> !(patch && key.startsWith("$"))).collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(unknown.isEmpty(), where + ": unknown fields " + unknown + " in " + node.getClass().getSimpleName());
+      } else {
+        assertNoUnknownFields(value, where, patch);
+      }
+    }
+  }
+
+  private static void assertSelects(LabelSelector selector, Map<String, String> podLabels, String what) {
+    assertNotNull(selector, what + ": no selector");
+    Map<String, String> match = selector.getMatchLabels();
+    assertFalse(match == null || match.isEmpty(), what + ": selects nothing");
+    assertTrue(selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty(), what + ": matchLabels only");
+    assertTrue(podLabels.entrySet().containsAll(match.entrySet()), what + " " + match + " does not match the pods " + podLabels);
+  }
+
+  private static void assertPortOfContainer(Manifests m, IntOrString port, String what) {
+    assertNotNull(port, what);
+    if (port.getStrVal() != null) {
+      m.port(port.getStrVal());
+    } else {
+      assertTrue(m.container().getPorts().stream().anyMatch(p -> p.getContainerPort().equals(port.getIntVal())),
+          what + " " + port.getIntVal() + " is not a container port");
+    }
+  }
+
+  /** Environment variable names the service reads: string literals in the code, ${...} in its resources. */
+  static Set<String> namesTheCodeReads() throws IOException {
+    Set<String> names = new TreeSet<>();
+    Pattern literal = Pattern.compile("\"((?:KVS|PG)[A-Z0-9_]*)\"");
+    Pattern placeholder = Pattern.compile("\\$\\{((?:KVS|PG)[A-Z0-9_]*)");
+    try (Stream<Path> files = Files.walk(ROOT.resolve("src/main"))) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        Matcher matcher = (file.toString().endsWith(".java") ? literal : placeholder).matcher(Files.readString(file));
+        while (matcher.find()) {
+          names.add(matcher.group(1));
+        }
+      }
+    }
+    assertTrue(names.containsAll(Set.of("KVS_HTTP_PORT", "KVS_DB_URL", "KVS_LOG_LEVEL", "PGHOST")), "the scan finds the names: " + names);
+    return names;
+  }
+
+  /** The routes of the service, from its OpenAPI document (OpenApiIT holds it equal to the router). */
+  static Set<String> openApiPaths() throws IOException {
+    Set<String> paths = new TreeSet<>();
+    YAML.readTree(ROOT.resolve("src/main/resources/openapi.yaml").toFile()).path("paths").propertyNames().forEach(paths::add);
+    assertTrue(paths.contains("/metrics"), "openapi.yaml paths: " + paths);
+    return paths;
+  }
+
+  private static List<Path> yamlFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(KubernetesManifestsTest::isYaml).sorted().toList();
+    }
+  }
+
+  /** The files some kustomization applies as patches (rather than as resources). */
+  private static Set<Path> patchFiles() throws IOException {
+    Set<Path> patches = new TreeSet<>();
+    for (Path file : yamlFiles(K8S)) {
+      if (file.getFileName().toString().equals("kustomization.yaml")) {
+        for (JsonNode patch : YAML.readTree(file.toFile()).path("patches")) {
+          if (patch.has("path")) {
+            patches.add(file.getParent().resolve(patch.get("path").asString()).normalize());
+          }
+        }
+      }
+    }
+    return patches;
+  }
+
+  private static boolean isYaml(Path p) {
+    String n = p.getFileName().toString();
+    return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml"));
+  }
+
+  private static Path onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private static String id(HasMetadata o) {
+    return o.getKind() + "/" + o.getMetadata().getName();
+  }
+
+  private static String name(HasMetadata o) {
+    return o.getMetadata().getName();
+  }
+
+  private static String rel(Path p) {
+    return ROOT.relativize(p).toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // pom.xml and Dockerfile, read just far enough
+
+  record Pom(Document doc, Map<String, String> properties) {
+    static Pom read(Path file) throws Exception {
+      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      Document doc = factory.newDocumentBuilder().parse(file.toFile());
+      Map<String, String> properties = new HashMap<>();
+      Element props = child(doc.getDocumentElement(), "properties");
+      for (Node n = props.getFirstChild(); n != null; n = n.getNextSibling()) {
+        if (n instanceof Element e) {
+          properties.put(e.getTagName(), e.getTextContent().trim());
+        }
+      }
+      properties.put("project.version", child(doc.getDocumentElement(), "version").getTextContent().trim());
+      return new Pom(doc, properties);
+    }
+
+    String version() {
+      return properties.get("project.version");
+    }
+
+    /** Maven's ${...} interpolation, for the pom's own properties. */
+    String resolve(String value) {
+      String out = value;
+      for (int i = 0; i < 10 && out.contains("${"); i++) {
+        Matcher m = Pattern.compile("\\$\\{([^}]+)}").matcher(out);
+        out = m.replaceAll(r -> Matcher.quoteReplacement(properties.getOrDefault(r.group(1), r.group())));
+      }
+      return out;
+    }
+
+    Element plugin(String artifactId) {
+      NodeList plugins = doc.getElementsByTagName("plugin");
+      for (int i = 0; i < plugins.getLength(); i++) {
+        Element plugin = (Element) plugins.item(i);
+        if (artifactId.equals(child(plugin, "artifactId").getTextContent().trim())) {
+          return plugin;
+        }
+      }
+      throw new AssertionError("pom.xml has no plugin " + artifactId);
+    }
+  }
+
+  private static List<String> executions(Element plugin) {
+    List<String> bound = new ArrayList<>();
+    NodeList executions = plugin.getElementsByTagName("execution");
+    for (int i = 0; i < executions.getLength(); i++) {
+      bound.add(executions.item(i).getTextContent().trim());
+    }
+    return bound;
+  }
+
+  private static Element child(Element parent, String tag) {
+    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e && e.getTagName().equals(tag)) {
+        return e;
+      }
+    }
+    throw new AssertionError("<" + parent.getTagName() + "> has no <" + tag + ">");
+  }
+
+  private static String text(Element from, String... path) {
+    Element e = from;
+    for (String tag : path) {
+      e = child(e, tag);
+    }
+    return e.getTextContent().trim();
+  }
+
+  private static List<String> texts(Element from, String tag) {
+    NodeList nodes = from.getElementsByTagName(tag);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < nodes.getLength(); i++) {
+      out.add(nodes.item(i).getTextContent().trim());
+    }
+    return out;
+  }
+
+  /** The instructions of a Dockerfile (no line continuations are used in the ones checked). */
+  record Dockerfile(List<String[]> instructions) {
+    static Dockerfile read(Path file) throws IOException {
+      List<String[]> out = new ArrayList<>();
+      for (String line : Files.readAllLines(file)) {
+        String t = line.strip();
+        if (!t.isEmpty() && !t.startsWith("#") && Character.isUpperCase(t.charAt(0))) {
+          String[] parts = t.split("\\s+", 2);
+          out.add(new String[] {parts[0], parts.length > 1 ? parts[1] : ""});
+        }
+      }
+      return new Dockerfile(out);
+    }
+
+    /** The argument of an instruction that must occur exactly once. */
+    String single(String instruction) {
+      List<String> found = instructions.stream().filter(i -> i[0].equals(instruction)).map(i -> i[1]).toList();
+      assertEquals(1, found.size(), "Dockerfile " + instruction + " instructions: " + found);
+      return found.get(0);
+    }
+
+    String arg(String name) {
+      return instructions.stream().filter(i -> i[0].equals("ARG") && i[1].startsWith(name + "="))
+          .map(i -> i[1].substring(name.length() + 1)).findFirst()
+          .orElseThrow(() -> new AssertionError("Dockerfile has no ARG " + name));
+    }
+  }
+}
