@@ -5,7 +5,6 @@ import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
-import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -14,7 +13,6 @@ import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
-import io.gatling.javaapi.core.Simulation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +29,7 @@ import java.util.stream.IntStream;
  * a last request checks that the counters add up to the number of 200s, so a lost or doubled
  * update fails the run.
  */
-public class ConditionalContentionSimulation extends Simulation {
+public class ConditionalContentionSimulation extends KvsSimulation {
   private static final int KEYS = Integer.getInteger("contentionKeys", 4);
   private static final String PREFIX = "counter:";
   private static final String VERIFY_REQUEST = "verify: counters equal successful writes";
@@ -75,8 +73,7 @@ public class ConditionalContentionSimulation extends Simulation {
   {
     List<Assertion> assertions = new ArrayList<>(KvsHttp.standardAssertions());
     assertions.add(details(VERIFY_REQUEST).failedRequests().count().is(0L));
-    setUp(contention.injectOpen(rampUsers(LoadParameters.USERS).during(LoadParameters.RAMP))
-            .andThen(verify.injectOpen(atOnceUsers(1))))
+    setUp(users(contention).andThen(verify.injectOpen(atOnceUsers(1))))
         .protocols(KvsHttp.protocol())
         .assertions(assertions);
   }

@@ -2,7 +2,6 @@ package dev.kvs.load;
 
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
-import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -10,7 +9,6 @@ import static io.gatling.javaapi.http.HttpDsl.status;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
-import io.gatling.javaapi.core.Simulation;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -19,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * (default 100). Every page is checked against the seeded keys: its first key, its size and
  * {@code list_complete}, so a skipped, repeated or misordered key fails the run.
  */
-public class ListPagingSimulation extends Simulation {
+public class ListPagingSimulation extends KvsSimulation {
   private static final int KEYS = Integer.getInteger("listKeys", 5_000);
   private static final int PAGE_SIZE = Integer.getInteger("pageSize", 100);
   /** The count is part of the prefix, so runs with another size never see these keys. */
@@ -42,16 +40,12 @@ public class ListPagingSimulation extends Simulation {
       .during(LoadParameters.DURATION).on(ONE_LISTING);
 
   {
-    setUp(listings.injectOpen(rampUsers(LoadParameters.USERS).during(LoadParameters.RAMP)))
-        .protocols(KvsHttp.protocol())
-        .assertions(KvsHttp.standardAssertions());
+    run(listings);
   }
 
   @Override
   public void before() {
-    if (LoadParameters.SEED) {
-      Seeder.write(KEYS, ListPagingSimulation::keyAt, i -> "{\"n\":" + i + "}");
-    }
+    Seeder.numbered(KEYS, ListPagingSimulation::keyAt);
   }
 
   /** Zero-padded, so that byte order is index order. */

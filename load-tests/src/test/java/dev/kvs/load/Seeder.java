@@ -16,6 +16,16 @@ final class Seeder {
   private static final int BULK_LIMIT = 1_000;
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /**
+   * Writes {@code keyOf(0) .. keyOf(count-1)} with values {@code {"n": i}}, unless {@code -Dseed=false}
+   * says a previous run left them.
+   */
+  static void numbered(int count, IntFunction<String> keyOf) {
+    if (LoadParameters.SEED) {
+      write(count, keyOf, i -> "{\"n\":" + i + "}");
+    }
+  }
+
   /** Writes {@code keyOf(0) .. keyOf(count-1)}, each with value {@code valueOf(i)} (JSON text). */
   static void write(int count, IntFunction<String> keyOf, IntFunction<String> valueOf) {
     long started = System.nanoTime();

@@ -3,7 +3,6 @@ package dev.kvs.load;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.pause;
-import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -11,7 +10,6 @@ import static io.gatling.javaapi.http.HttpDsl.status;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
-import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * then either log out (delete) or let it expire; either way the next read must be a 404. Expiry
  * is checked against the record's own deadline, so a record served past it fails the run.
  */
-public class SessionSimulation extends Simulation {
+public class SessionSimulation extends KvsSimulation {
   private static final long TTL_MS = Long.getLong("sessionTtlMs", 3_000);
   private static final int READS = Integer.getInteger("sessionReads", 5);
   private static final double LOGOUT_RATIO = Double.parseDouble(System.getProperty("logoutRatio", "0.5"));
@@ -46,9 +44,7 @@ public class SessionSimulation extends Simulation {
       .during(LoadParameters.DURATION).on(ONE_SESSION);
 
   {
-    setUp(sessions.injectOpen(rampUsers(LoadParameters.USERS).during(LoadParameters.RAMP)))
-        .protocols(KvsHttp.protocol())
-        .assertions(KvsHttp.standardAssertions());
+    run(sessions);
   }
 
   private static Duration untilExpired(Session session) {
