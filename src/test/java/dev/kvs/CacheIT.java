@@ -6,7 +6,6 @@ import static dev.kvs.support.Records.record;
 import static dev.kvs.support.Records.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvs.support.ObservedReads;
 import dev.kvs.support.TestService;
@@ -122,10 +121,28 @@ class CacheIT {
     long expiresAt = System.currentTimeMillis() + 1_500;
     kvs.put("brief", write("short-lived").put("expiresAt", expiresAt));
     assertEquals(200, kvs.get("brief").statusCode());
-    int queriesBefore = READS[0].queries("brief");
+    int queriesWhileLive = READS[0].queries("brief");
+    assertEquals(200, kvs.get("brief").statusCode());
+    assertEquals(queriesWhileLive, READS[0].queries("brief"), "before its expiry the record is served from the cache");
+
     Thread.sleep(Math.max(0, expiresAt - System.currentTimeMillis()) + 50);
+    // The cache TTL is ten minutes: only the record's own expired_at can end the cached entry.
     assertEquals(404, kvs.get("brief").statusCode());
-    assertTrue(READS[0].queries("brief") >= queriesBefore);
+  }
+
+  @Test
+  void aFailedReadIsNotCached() {
+    kvs.put("flaky", write("kept"));
+    // A real database error for every read: the table is briefly not where the statement looks.
+    kvs.execute("ALTER TABLE kv RENAME TO kv_away");
+    try {
+      assertEquals(500, kvs.get("flaky").statusCode());
+    } finally {
+      kvs.execute("ALTER TABLE kv_away RENAME TO kv");
+    }
+    int queriesAfterFailure = READS[0].queries("flaky");
+    assertEquals("kept", record(kvs.get("flaky"), "flaky").getString("value"), "the failure was not cached as an answer");
+    assertEquals(queriesAfterFailure + 1, READS[0].queries("flaky"), "the next GET asked the database again");
   }
 
   private static void awaitAnswered(String key, int n) {

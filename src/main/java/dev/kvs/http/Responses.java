@@ -51,8 +51,9 @@ final class Responses {
 
   /** The error body for a status the router produced itself (no route, wrong method, body too large). */
   void routerError(RoutingContext ctx, int status) {
-    if (ctx.failure() != null && status == 500) {
-      failure(ctx, ctx.failure());
+    if (status >= 500) {
+      // Whatever the router could not handle is ours to explain: logged, with a request id.
+      failure(ctx, ctx.failure() != null ? ctx.failure() : new IllegalStateException("router answered " + status));
       return;
     }
     KvsException e = switch (status) {
@@ -64,7 +65,7 @@ final class Responses {
       case 400 -> ctx.request().path().contains("/kv/")
           ? KvsException.badRequest("invalid_key", "the key in the path has a broken percent-encoding")
           : KvsException.badRequest("invalid_request", "the request could not be read");
-      default -> new KvsException(status, "error", "the request failed");
+      default -> new KvsException(status, "invalid_request", "the request could not be served");
     };
     json(ctx, status, JsonBodies.error(e, e.getMessage()));
   }
