@@ -15,6 +15,7 @@ public final class Migrations {
   public static MigrateResult apply(DatabaseConfig db) {
     Flyway flyway = Flyway.configure()
         .dataSource(db.jdbcUrl(), db.user(), db.password())
+        .jdbcProperties(db.jdbcProperties())
         .locations("classpath:db/migration")
         .connectRetries(0)
         .load();

@@ -3,11 +3,13 @@ package dev.kvs.config;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
-import java.util.Properties;
+import java.util.Map;
 
 /**
  * Where the database is and how the pool talks to it. {@code KVS_DB_URL} wins; otherwise libpq's
- * {@code PG*} variables with libpq's own defaults, so that wherever {@code psql} works, KVS does.
+ * {@code PGHOST}, {@code PGPORT}, {@code PGUSER}, {@code PGPASSWORD} and {@code PGDATABASE} with
+ * libpq's defaults for user and database, always over TCP (host {@code localhost} by default):
+ * Unix sockets, {@code ~/.pgpass} and the other {@code PG*} variables are not read.
  */
 public record DatabaseConfig(
     String host,
@@ -99,28 +101,18 @@ public record DatabaseConfig(
 
   /** The same database for JDBC (Flyway). */
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    String hostPart = host.contains(":") ? "[" + host + "]" : host;
+    return "jdbc:postgresql://" + hostPart + ":" + port + "/" + database;
   }
 
-  public Properties jdbcProperties() {
-    Properties props = new Properties();
-    props.setProperty("user", user);
-    if (password != null) {
-      props.setProperty("password", password);
-    }
-    props.setProperty("ApplicationName", "kvs-migrations");
-    props.setProperty("connectTimeout", Integer.toString(Math.max(1, connectTimeoutMs / 1000)));
-    return props;
+  /** Driver settings for Flyway's connection: the same connect bound as the pool's. */
+  public Map<String, String> jdbcProperties() {
+    String seconds = Integer.toString(Math.max(1, (connectTimeoutMs + 999) / 1000));
+    return Map.of("ApplicationName", "kvs-migrations", "connectTimeout", seconds, "loginTimeout", seconds);
   }
 
   /** Where we connect, for log lines and error messages: never the password. */
   public String describe() {
     return "postgresql://" + user + "@" + host + ":" + port + "/" + database;
-  }
-
-  /** A copy pointed at another database (tests use one database per test class). */
-  public DatabaseConfig withDatabase(String otherDatabase) {
-    return new DatabaseConfig(host, port, otherDatabase, user, password, poolSize, pipeliningLimit,
-        maxWaitQueue, connectTimeoutMs, lockTimeoutMs, statementTimeoutMs);
   }
 }

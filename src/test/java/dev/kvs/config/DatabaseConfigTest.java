@@ -1,0 +1,54 @@
+package dev.kvs.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Where the configuration says the database is, for the pool and for Flyway alike. */
+class DatabaseConfigTest {
+  private static DatabaseConfig from(Map<String, String> env) {
+    return KvsConfig.fromEnv(env).database();
+  }
+
+  @Test
+  void theUrlWinsOverThePgVariables() {
+    DatabaseConfig db = from(Map.of("KVS_DB_URL", "postgresql://app:pw@db.example:6543/kv", "PGHOST", "elsewhere"));
+    assertEquals("db.example", db.host());
+    assertEquals(6543, db.port());
+    assertEquals("kv", db.database());
+    assertEquals("app", db.user());
+    assertEquals("pw", db.password());
+    assertEquals("jdbc:postgresql://db.example:6543/kv", db.jdbcUrl());
+    assertEquals("postgresql://app@db.example:6543/kv", db.describe(), "never the password");
+  }
+
+  @Test
+  void libpqDefaultsWhenNothingIsSet() {
+    DatabaseConfig db = from(Map.of("PGUSER", "ada"));
+    assertEquals("localhost", db.host());
+    assertEquals(5432, db.port());
+    assertEquals("ada", db.database(), "the database defaults to the user's name, as in libpq");
+  }
+
+  @Test
+  void anIpv6HostIsBracketedForJdbc() {
+    assertEquals("jdbc:postgresql://[::1]:5432/kv", from(Map.of("PGHOST", "::1", "PGDATABASE", "kv")).jdbcUrl());
+  }
+
+  @Test
+  void flywayConnectsWithinTheSameTimeoutAsThePool() {
+    Map<String, String> props = from(Map.of("KVS_DB_CONNECT_TIMEOUT_MS", "2500")).jdbcProperties();
+    assertEquals("3", props.get("connectTimeout"), "rounded up to whole seconds");
+    assertEquals("3", props.get("loginTimeout"));
+  }
+
+  @Test
+  void aBrokenUrlNamesTheVariable() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> from(Map.of("KVS_DB_URL", "mysql://nope")));
+    assertTrue(e.getMessage().contains("KVS_DB_URL"), e.getMessage());
+  }
+}
