@@ -40,6 +40,15 @@ final class EnvReader {
     return parsed;
   }
 
+  /** A value from a fixed set, compared case-insensitively; returned upper-case. */
+  String oneOf(String name, String fallback, java.util.Set<String> allowed) {
+    String v = string(name, fallback).toUpperCase(java.util.Locale.ROOT);
+    if (!allowed.contains(v)) {
+      throw new IllegalArgumentException(name + " must be one of " + new java.util.TreeSet<>(allowed) + ", got '" + v + "'");
+    }
+    return v;
+  }
+
   boolean bool(String name, boolean fallback) {
     String v = string(name, null);
     if (v == null) {

@@ -38,6 +38,8 @@ public record KvsConfig(
 
   public static KvsConfig fromEnv(Map<String, String> env) {
     EnvReader in = new EnvReader(env);
+    // Read by logback.xml, which would quietly fall back to DEBUG on a typo: refuse it here instead.
+    in.oneOf("KVS_LOG_LEVEL", "INFO", java.util.Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"));
     int cores = Runtime.getRuntime().availableProcessors();
     RecordLimits limits = new RecordLimits(
         in.intValue("KVS_TTL_DEFAULT_MINUTES", 1_440, 1, Integer.MAX_VALUE),
@@ -55,7 +57,9 @@ public record KvsConfig(
         in.intValue("KVS_HTTP_PORT", 8080, 0, 65_535),
         in.intValue("KVS_HTTP_INSTANCES", cores, 1, 256),
         in.intValue("KVS_MAX_BODY_BYTES", Math.max(64 * 1024, minimumBody), 1024, 256 * 1024 * 1024),
-        in.intValue("KVS_MAX_BULK_BODY_BYTES", 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+        // 1,000 items at the single-write worst case plus their escaped keys: any legal bulk write fits.
+        in.intValue("KVS_MAX_BULK_BODY_BYTES", Math.max(8 * 1024 * 1024, 1_000 * (minimumBody + 2 * 512)), 1024,
+            1024 * 1024 * 1024),
         DatabaseConfig.fromEnv(in),
         limits,
         new PurgeConfig(

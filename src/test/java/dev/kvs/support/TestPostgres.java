@@ -48,9 +48,15 @@ public final class TestPostgres {
     }
     if (env.get("PGHOST") == null && dockerAnswers()) {
       PostgreSQLContainer<?> container = new PostgreSQLContainer<>("postgres:16-alpine");
-      container.start();
-      return new TestPostgres(container.getHost(), container.getFirstMappedPort(), container.getUsername(),
-          container.getPassword(), container.getDatabaseName());
+      try {
+        container.start();
+        return new TestPostgres(container.getHost(), container.getFirstMappedPort(), container.getUsername(),
+            container.getPassword(), container.getDatabaseName());
+      } catch (RuntimeException e) {
+        // An engine without the image or a registry to pull it from: the local server may still do.
+        System.err.println("Testcontainers could not start PostgreSQL (" + e.getMessage()
+            + "); trying libpq's PG* variables / localhost:5432 instead");
+      }
     }
     String user = env.getOrDefault("PGUSER", System.getProperty("user.name"));
     return new TestPostgres(
