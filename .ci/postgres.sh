@@ -2,12 +2,18 @@
 # starting the local cluster or installing Debian's PostgreSQL when there is none.
 pg_answers() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 
-if ! command -v pg_isready >/dev/null 2>&1; then
-  echo "PostgreSQL is not installed: installing Debian's package"
+# The server, not just the client tools (pg_isready comes with the client).
+if ! pg_answers && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  echo "no PostgreSQL server is installed: installing Debian's package"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 if ! pg_answers; then
   echo "PostgreSQL is not answering on 127.0.0.1:5432: starting the local cluster"
+  if [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
+    version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+    echo "no cluster exists: creating $version/main"
+    pg_createcluster "$version" main >/dev/null
+  fi
   for version in $(ls /etc/postgresql 2>/dev/null); do
     pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
   done
