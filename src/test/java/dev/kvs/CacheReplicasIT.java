@@ -53,6 +53,22 @@ class CacheReplicasIT {
   }
 
   @Test
+  void aStoppingReplicaSendsItsPendingNotificationsBeforeItGoes() throws Exception {
+    // Its batch interval (10 s) is far beyond both the check below and B's TTL (3 s): only the
+    // flush on stop can tell B in time.
+    TestService leaving = TestService.startOn(a.database, TestPostgres.get().kvsUrl(a.database),
+        Map.of("KVS_CACHE_NOTIFY_INTERVAL_MS", "10000"));
+    leaving.put("leaving", write("v1"));
+    assertEquals("v1", value(b, "leaving")); // cached in B now
+    leaving.put("leaving", write("v2"));
+
+    long stopping = System.currentTimeMillis();
+    leaving.close();
+    awaitTrue(() -> "v2".equals(value(b, "leaving")), CACHE_TTL_MS / 3, "B still serves v1 after the writer stopped");
+    assertTrue(System.currentTimeMillis() - stopping < CACHE_TTL_MS, "fresh through the notification, not B's TTL");
+  }
+
+  @Test
   void aDroppedListenConnectionNeverLeavesAStaleEntryBeyondTheTtl() throws Exception {
     a.put("dropped", write("v1"));
     assertEquals("v1", value(b, "dropped"));

@@ -18,18 +18,21 @@ public final class CacheTier {
   private final RecordReader reads;
   private final KeyChanges changes;
   private final ReadCache cache;
+  private final ChangePublisher publisher;
   private final ChangeListener listener;
 
-  private CacheTier(RecordReader reads, KeyChanges changes, ReadCache cache, ChangeListener listener) {
+  private CacheTier(RecordReader reads, KeyChanges changes, ReadCache cache, ChangePublisher publisher,
+      ChangeListener listener) {
     this.reads = reads;
     this.changes = changes;
     this.cache = cache;
+    this.publisher = publisher;
     this.listener = listener;
   }
 
   public static CacheTier create(Vertx vertx, Pool pool, KvsConfig config, MeterRegistry registry, RecordReader store) {
     if (!config.cache().enabled()) {
-      return new CacheTier(store, KeyChanges.NONE, null, null);
+      return new CacheTier(store, KeyChanges.NONE, null, null, null);
     }
     String origin = UUID.randomUUID().toString().substring(0, 8);
     ReadCache cache = new ReadCache(store, config.cache(), registry);
@@ -39,7 +42,7 @@ public final class CacheTier {
       cache.invalidate(ns, key);
       publisher.publish(ns, key);
     };
-    return new CacheTier(cache, changes, cache, listener);
+    return new CacheTier(cache, changes, cache, publisher, listener);
   }
 
   public RecordReader reads() {
@@ -62,7 +65,11 @@ public final class CacheTier {
     return listener == null ? Future.succeededFuture() : listener.start();
   }
 
+  /** Sends the pending change notifications, then stops listening. */
   public Future<Void> stop() {
-    return listener == null ? Future.succeededFuture() : listener.stop();
+    if (listener == null) {
+      return Future.succeededFuture();
+    }
+    return publisher.flush().eventually(listener::stop);
   }
 }

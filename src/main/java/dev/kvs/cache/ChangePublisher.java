@@ -2,10 +2,13 @@ package dev.kvs.cache;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,16 +53,23 @@ public final class ChangePublisher {
     }
   }
 
-  private void flush() {
+  /**
+   * Sends what is pending now instead of at the end of the interval; shutdown calls it, so the last
+   * writes of a stopping replica reach the others without waiting for their cache TTL.
+   */
+  public Future<Void> flush() {
     flushScheduled.set(false);
     Set<String> batch = new LinkedHashSet<>();
     for (String change; (change = pending.poll()) != null; ) {
       batch.add(change);
     }
+    List<Future<?>> notifications = new ArrayList<>();
     for (String payload : ChangeMessages.encode(origin, batch)) {
-      pool.preparedQuery(NOTIFY).execute(Tuple.of(payload)).onComplete(
+      notifications.add(pool.preparedQuery(NOTIFY).execute(Tuple.of(payload)).onComplete(
           done -> sent.increment(),
-          failure -> LOG.debug("change notification not sent: {}", failure.toString()));
+          failure -> LOG.debug("change notification not sent: {}", failure.toString())));
     }
+    // A notification that cannot be sent is dropped (see above): flushing never fails.
+    return Future.join(notifications).<Void>mapEmpty().recover(ignored -> Future.succeededFuture());
   }
 }
