@@ -12,7 +12,7 @@ if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || [ "$(java_major 
     fi
   done
   if [ -z "$JAVA_HOME" ]; then
-    echo "No JDK 21 or newer found (looked at JAVA_HOME and /usr/lib/jvm). Install one, e.g. apt-get install openjdk-21-jdk-headless, or set JAVA_HOME." >&2
+    echo "No JDK 21 or newer found (looked at JAVA_HOME and /usr/lib/jvm). Install a JDK 21 or newer (e.g. Eclipse Temurin, or openjdk-21-jdk-headless where your distribution packages it) and set JAVA_HOME." >&2
     exit 1
   fi
   export JAVA_HOME
