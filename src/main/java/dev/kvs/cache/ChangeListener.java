@@ -16,10 +16,16 @@ import org.slf4j.LoggerFactory;
  * connection of its own, outside the pool, and reconnects with backoff when it is lost. Whenever
  * the connection is lost or re-established the whole cache is cleared: notifications may have been
  * missed in between, and a cleared cache cannot serve a stale entry.
+ *
+ * <p>A connection that only listens sends nothing, so a peer that vanished without closing it (a
+ * half-open TCP connection) would never be noticed: a heartbeat query every second that goes
+ * unanswered for two closes it, which takes the lost-connection path above.
  */
 public final class ChangeListener {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
   private static final long MAX_BACKOFF_MS = 5_000;
+  private static final long HEARTBEAT_INTERVAL_MS = 1_000;
+  private static final long HEARTBEAT_TIMEOUT_MS = 2_000;
 
   private final Vertx vertx;
   private final PgConnectOptions options;
@@ -29,6 +35,8 @@ public final class ChangeListener {
   private final AtomicInteger listening = new AtomicInteger();
   private volatile PgConnection connection;
   private volatile boolean stopped;
+  private volatile boolean heartbeatPending;
+  private long heartbeatTimer = -1;
   private boolean everListened;
   private int failedAttempts;
 
@@ -46,11 +54,13 @@ public final class ChangeListener {
 
   /** Connects and listens; a failure here is retried in the background and does not fail the start. */
   public Future<Void> start() {
+    heartbeatTimer = vertx.setPeriodic(HEARTBEAT_INTERVAL_MS, id -> heartbeat());
     return listen().otherwiseEmpty();
   }
 
   public Future<Void> stop() {
     stopped = true;
+    vertx.cancelTimer(heartbeatTimer);
     PgConnection current = connection;
     return current == null ? Future.succeededFuture() : current.close();
   }
@@ -90,7 +100,24 @@ public final class ChangeListener {
         });
   }
 
+  private void heartbeat() {
+    PgConnection current = connection;
+    if (current == null || stopped || heartbeatPending) {
+      return;
+    }
+    heartbeatPending = true;
+    long deadline = vertx.setTimer(HEARTBEAT_TIMEOUT_MS, id -> {
+      LOG.warn("change notifications: no answer from the database in {} ms, reconnecting", HEARTBEAT_TIMEOUT_MS);
+      current.close();
+    });
+    current.query("SELECT 1").execute().onComplete(done -> {
+      vertx.cancelTimer(deadline);
+      heartbeatPending = false;
+    });
+  }
+
   private void lost() {
+    heartbeatPending = false;
     connection = null;
     listening.set(0);
     cache.clear();

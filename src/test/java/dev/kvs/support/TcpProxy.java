@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP relay between the service and the real PostgreSQL, so a test can cut the database off
- * (refuse new connections and drop the open ones) and bring it back, without touching the server.
+ * (refuse new connections and drop the open ones) or silence the open connections, and bring it
+ * back, without touching the server.
  */
 public final class TcpProxy {
   private final Vertx vertx;
@@ -18,6 +19,7 @@ public final class TcpProxy {
   private final int targetPort;
   private final NetClient client;
   private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
+  private final Set<NetSocket> frozen = ConcurrentHashMap.newKeySet();
   private NetServer server;
   private int port;
 
@@ -43,6 +45,25 @@ public final class TcpProxy {
       socket.close();
     }
     open.clear();
+  }
+
+  /**
+   * The network goes silent without telling anyone: every open connection stays up but carries
+   * nothing either way, as with a peer that vanished without a FIN or RST. New connections work.
+   */
+  public void freeze() {
+    for (NetSocket socket : open) {
+      socket.pause();
+      frozen.add(socket);
+    }
+  }
+
+  /** The frozen connections carry their data again. */
+  public void thaw() {
+    for (NetSocket socket : frozen) {
+      socket.resume();
+    }
+    frozen.clear();
   }
 
   public int port() {
