@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +69,13 @@ public final class PurgeVerticle extends VerticleBase {
    * doubled.
    */
   public Future<Integer> runOnce() {
+    if (context != null && Vertx.currentContext() != context) {
+      // Called from elsewhere (an operator hook, a test): run on this verticle's own event loop,
+      // the only thread that touches its state.
+      Promise<Integer> result = Promise.promise();
+      context.runOnContext(v -> runOnce().onComplete(result));
+      return result.future();
+    }
     if (running != null && !running.isComplete()) {
       return running;
     }
