@@ -51,4 +51,17 @@ class DatabaseConfigTest {
         () -> from(Map.of("KVS_DB_URL", "mysql://nope")));
     assertTrue(e.getMessage().contains("KVS_DB_URL"), e.getMessage());
   }
+
+  @Test
+  void aDemandForTlsIsRefusedRatherThanIgnored() {
+    for (Map<String, String> env : new Map[] {
+        Map.of("KVS_DB_URL", "postgresql://app@db:5432/kv?sslmode=require"),
+        Map.of("KVS_DB_URL", "postgresql://app@db:5432/kv?sslmode=verify-full"),
+        Map.of("PGSSLMODE", "verify-ca")}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> from(env), env::toString);
+      assertTrue(e.getMessage().contains("TLS"), e.getMessage());
+    }
+    from(Map.of("KVS_DB_URL", "postgresql://app@db:5432/kv?sslmode=disable"));
+    from(Map.of("PGSSLMODE", "prefer"));
+  }
 }
