@@ -91,6 +91,62 @@ class PurgeIT {
     assertEquals(0, kvs.count("key LIKE 'lapsed-%'"));
   }
 
+  @Test
+  void aRowRevivedWhileThePurgeDeletesItIsKept() throws Exception {
+    // The exact interleaving, staged: the write takes the expired row and holds it (a trigger
+    // sleeps inside its UPDATE), the purge's DELETE, which saw the row expired, waits for it, then
+    // the write commits a live record. The purge must re-check and keep it.
+    kvs.execute("""
+        CREATE FUNCTION slow_revival() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.key = 'racing' THEN PERFORM pg_sleep(1); END IF;
+          RETURN NEW;
+        END $$""");
+    kvs.execute("CREATE TRIGGER slow_revival BEFORE UPDATE ON kv FOR EACH ROW EXECUTE FUNCTION slow_revival()");
+    try (Connection otherReplica = kvs.sql(); Statement s = otherReplica.createStatement()) {
+      s.execute("SELECT pg_advisory_lock(" + PgStore.PURGE_LOCK_KEY + ")"); // no purge yet
+      kvs.execute("INSERT INTO kv VALUES ('test', 'racing', '\"old\"', NULL, now() - interval '2 hours', now() - interval '1 hour')");
+
+      Future<HttpResponse<Buffer>> revival = kvs.http.put(TestService.path(TestService.NS, "racing"))
+          .sendJsonObject(write("revived"));
+      awaitSleepingWriter(s);
+      s.execute("SELECT pg_advisory_unlock(" + PgStore.PURGE_LOCK_KEY + ")");
+      Future<Integer> purging = kvs.app.purge().runOnce();
+      awaitPurgeBlockedOnTheRow(s);
+
+      assertEquals(200, revival.await().statusCode());
+      purging.await();
+    } finally {
+      kvs.execute("DROP TRIGGER slow_revival ON kv");
+      kvs.execute("DROP FUNCTION slow_revival()");
+    }
+    assertEquals(1, kvs.count("key = 'racing' AND expired_at > now()"), "the revived row survived the purge");
+    assertEquals("revived", record(kvs.get("racing"), "racing").getString("value"));
+  }
+
+  private static void awaitSleepingWriter(Statement s) throws Exception {
+    awaitActivity(s, "wait_event = 'PgSleep'", "the write never reached its trigger");
+  }
+
+  private static void awaitPurgeBlockedOnTheRow(Statement s) throws Exception {
+    awaitActivity(s, "wait_event_type = 'Lock' AND query LIKE 'DELETE FROM kv%'", "the purge never waited for the row");
+  }
+
+  private static void awaitActivity(Statement s, String condition, String failure) throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      var rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND " + condition);
+      rs.next();
+      if (rs.getInt(1) > 0) {
+        return;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError(failure);
+      }
+      Thread.sleep(10);
+    }
+  }
+
   private static void awaitNoExpiredRows() throws Exception {
     long deadline = System.currentTimeMillis() + 30_000;
     while (kvs.count("expired_at <= now()") > 0) {
