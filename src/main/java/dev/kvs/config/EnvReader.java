@@ -1,6 +1,9 @@
 package dev.kvs.config;
 
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Typed, range-checked access to environment variables; a bad value names its variable. */
 final class EnvReader {
@@ -41,10 +44,10 @@ final class EnvReader {
   }
 
   /** A value from a fixed set, compared case-insensitively; returned upper-case. */
-  String oneOf(String name, String fallback, java.util.Set<String> allowed) {
-    String v = string(name, fallback).toUpperCase(java.util.Locale.ROOT);
+  String oneOf(String name, String fallback, Set<String> allowed) {
+    String v = string(name, fallback).toUpperCase(Locale.ROOT);
     if (!allowed.contains(v)) {
-      throw new IllegalArgumentException(name + " must be one of " + new java.util.TreeSet<>(allowed) + ", got '" + v + "'");
+      throw new IllegalArgumentException(name + " must be one of " + new TreeSet<>(allowed) + ", got '" + v + "'");
     }
     return v;
   }

@@ -1,6 +1,7 @@
 package dev.kvs.config;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every setting of the service, read once from the environment (twelve-factor) and validated,
@@ -21,6 +22,9 @@ public record KvsConfig(
 
   /** Largest TTL a namespace may ever be configured with: 1,000 years (API.md). */
   public static final long TTL_MINUTES_CEILING = 525_600_000L;
+  /** API.md's fixed limits, here because the body limits are derived from them. */
+  public static final int MAX_KEY_BYTES = 512;
+  public static final int MAX_BULK_WRITE_ITEMS = 1_000;
 
   public record RecordLimits(int defaultTtlMinutes, long maxTtlMinutes, int maxValueBytes, int maxMetadataBytes) {}
 
@@ -39,7 +43,7 @@ public record KvsConfig(
   public static KvsConfig fromEnv(Map<String, String> env) {
     EnvReader in = new EnvReader(env);
     // Read by logback.xml, which would quietly fall back to DEBUG on a typo: refuse it here instead.
-    in.oneOf("KVS_LOG_LEVEL", "INFO", java.util.Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"));
+    in.oneOf("KVS_LOG_LEVEL", "INFO", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"));
     int cores = Runtime.getRuntime().availableProcessors();
     RecordLimits limits = new RecordLimits(
         in.intValue("KVS_TTL_DEFAULT_MINUTES", 1_440, 1, Integer.MAX_VALUE),
@@ -58,8 +62,8 @@ public record KvsConfig(
         in.intValue("KVS_HTTP_INSTANCES", cores, 1, 256),
         in.intValue("KVS_MAX_BODY_BYTES", Math.max(64 * 1024, minimumBody), 1024, 256 * 1024 * 1024),
         // 1,000 items at the single-write worst case plus their escaped keys: any legal bulk write fits.
-        in.intValue("KVS_MAX_BULK_BODY_BYTES", Math.max(8 * 1024 * 1024, 1_000 * (minimumBody + 2 * 512)), 1024,
-            1024 * 1024 * 1024),
+        in.intValue("KVS_MAX_BULK_BODY_BYTES",
+            Math.max(8 * 1024 * 1024, MAX_BULK_WRITE_ITEMS * (minimumBody + 2 * MAX_KEY_BYTES)), 1024, 1024 * 1024 * 1024),
         DatabaseConfig.fromEnv(in),
         limits,
         new PurgeConfig(

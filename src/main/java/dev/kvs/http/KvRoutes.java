@@ -1,5 +1,6 @@
 package dev.kvs.http;
 
+import dev.kvs.config.KvsConfig;
 import dev.kvs.service.KvService;
 import dev.kvs.service.ListRequest;
 import dev.kvs.service.KvsException;
@@ -15,7 +16,7 @@ import java.util.List;
 /** The key-value endpoints of API.md, dispatched on the raw path (see {@link KvPath}). */
 final class KvRoutes {
   static final int MAX_BULK_GET = 100;
-  static final int MAX_BULK_WRITE = 1_000;
+  static final int MAX_BULK_WRITE = KvsConfig.MAX_BULK_WRITE_ITEMS;
   static final int MAX_BULK_DELETE = 1_000;
 
   private final KvService service;

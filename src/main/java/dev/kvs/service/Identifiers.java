@@ -1,8 +1,10 @@
 package dev.kvs.service;
 
+import dev.kvs.config.KvsConfig;
+
 /** The API.md rules for namespaces and keys; a broken rule is a 400 with the precise code. */
 public final class Identifiers {
-  public static final int MAX_KEY_BYTES = 512;
+  public static final int MAX_KEY_BYTES = KvsConfig.MAX_KEY_BYTES;
   public static final int MAX_NAMESPACE_CHARS = 63;
 
   private Identifiers() {}
