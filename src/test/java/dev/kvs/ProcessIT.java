@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kvs.support.DatabaseActivity;
 import dev.kvs.support.TestPostgres;
+import dev.kvs.support.TestService;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +47,7 @@ class ProcessIT {
 
   @Test
   void withNoDatabaseItSaysHowToProvideOneAndExits() throws Exception {
-    int closedPort = freePort();
+    int closedPort = TestService.freePort();
     Path log = Files.createTempFile("kvs-process", ".log");
     Process kvs = start(Map.of("KVS_DB_URL", "postgresql://nobody@127.0.0.1:" + closedPort + "/kvs",
         "KVS_DB_CONNECT_TIMEOUT_MS", "1000"), log);
@@ -61,7 +62,7 @@ class ProcessIT {
 
   @Test
   void sigtermFinishesTheRequestInFlightThenExits() throws Exception {
-    int port = freePort();
+    int port = TestService.freePort();
     Path log = Files.createTempFile("kvs-process", ".log");
     Process kvs = start(Map.of("KVS_DB_URL", TestPostgres.get().kvsUrl(database), "KVS_HTTP_PORT", Integer.toString(port),
         "KVS_DB_LOCK_TIMEOUT_MS", "20000", "KVS_SHUTDOWN_GRACE_MS", "20000"), log);
@@ -74,7 +75,7 @@ class ProcessIT {
         sql.setAutoCommit(false);
         st.execute("SELECT 1 FROM kv WHERE key = 'held' FOR UPDATE");
         CompletableFuture<HttpResponse<String>> inFlight = put(port, "held", "{\"value\": 2}");
-        awaitWaitingOnLock(st);
+        DatabaseActivity.await(st, "wait_event_type = 'Lock'", "the PUT never reached the row lock");
 
         kvs.destroy(); // SIGTERM
         Thread.sleep(500);
@@ -105,7 +106,7 @@ class ProcessIT {
         .redirectOutput(output.toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("KVS_") || name.startsWith("PG"));
     builder.environment().put("KVS_HTTP_HOST", "127.0.0.1");
-    builder.environment().put("KVS_HTTP_PORT", Integer.toString(freePort()));
+    builder.environment().put("KVS_HTTP_PORT", Integer.toString(TestService.freePort()));
     builder.environment().put("KVS_PURGE_ENABLED", "false");
     builder.environment().putAll(env);
     return builder.start();
@@ -133,26 +134,5 @@ class ProcessIT {
       Thread.sleep(100);
     }
     throw new AssertionError("the service did not become ready within 60 s");
-  }
-
-  private static void awaitWaitingOnLock(Statement st) throws Exception {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < deadline) {
-      var rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
-      rs.next();
-      if (rs.getInt(1) > 0) {
-        return;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("the PUT never reached the row lock");
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

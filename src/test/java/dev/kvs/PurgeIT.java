@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvs.store.PgStore;
+import dev.kvs.support.DatabaseActivity;
 import dev.kvs.support.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -109,10 +110,11 @@ class PurgeIT {
 
       Future<HttpResponse<Buffer>> revival = kvs.http.put(TestService.path(TestService.NS, "racing"))
           .sendJsonObject(write("revived"));
-      awaitSleepingWriter(s);
+      DatabaseActivity.await(s, "wait_event = 'PgSleep'", "the write never reached its trigger");
       s.execute("SELECT pg_advisory_unlock(" + PgStore.PURGE_LOCK_KEY + ")");
       Future<Integer> purging = kvs.app.purge().runOnce();
-      awaitPurgeBlockedOnTheRow(s);
+      DatabaseActivity.await(s, "wait_event_type = 'Lock' AND query LIKE 'DELETE FROM kv%'",
+          "the purge never waited for the row");
 
       assertEquals(200, revival.await().statusCode());
       purging.await();
@@ -122,29 +124,6 @@ class PurgeIT {
     }
     assertEquals(1, kvs.count("key = 'racing' AND expired_at > now()"), "the revived row survived the purge");
     assertEquals("revived", record(kvs.get("racing"), "racing").getString("value"));
-  }
-
-  private static void awaitSleepingWriter(Statement s) throws Exception {
-    awaitActivity(s, "wait_event = 'PgSleep'", "the write never reached its trigger");
-  }
-
-  private static void awaitPurgeBlockedOnTheRow(Statement s) throws Exception {
-    awaitActivity(s, "wait_event_type = 'Lock' AND query LIKE 'DELETE FROM kv%'", "the purge never waited for the row");
-  }
-
-  private static void awaitActivity(Statement s, String condition, String failure) throws Exception {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (true) {
-      var rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND " + condition);
-      rs.next();
-      if (rs.getInt(1) > 0) {
-        return;
-      }
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError(failure);
-      }
-      Thread.sleep(10);
-    }
   }
 
   private static void awaitNoExpiredRows() throws Exception {
