@@ -127,6 +127,9 @@ class ConditionalWriteIT {
         assertEquals("conflict", errorCode(conditionalWrite));
         HttpResponse<Buffer> plainWrite = kvs.put("locked", write("after"));
         assertEquals(409, plainWrite.statusCode());
+        HttpResponse<Buffer> delete = kvs.delete("locked");
+        assertEquals(409, delete.statusCode(), "a delete waits for the row like any writer");
+        assertEquals("conflict", errorCode(delete));
         // Readers are never blocked by writers.
         assertEquals(seeded.bodyAsString(), kvs.get("locked").bodyAsString());
       }
