@@ -1,42 +1,48 @@
 package dev.kvs;
 
 import dev.kvs.cache.CacheTier;
+import dev.kvs.config.DatabaseConfig;
 import dev.kvs.config.KvsConfig;
 import dev.kvs.http.HttpVerticle;
 import dev.kvs.purge.PurgeVerticle;
 import dev.kvs.service.KvService;
+import dev.kvs.store.DatabaseProbe;
 import dev.kvs.store.PgStore;
+import dev.kvs.store.PurgeStore;
 import dev.kvs.store.RecordReader;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running KVS: migrations applied, one pool, the service, the HTTP verticles (one per event
- * loop), the read cache and the purge. {@link #start} is the whole start sequence as one Future; {@link #stop}
- * drains HTTP first and closes the pool last.
+ * One running KVS: migrations applied, the request pool and the background pool, the service, the
+ * HTTP verticles (one per event loop), the read cache and the purge. {@link #start} is the whole
+ * start sequence as one Future; {@link #stop} drains HTTP first and closes the pools last.
  */
 public final class KvsApplication {
   private static final Logger LOG = LoggerFactory.getLogger(KvsApplication.class);
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final List<Pool> pools;
   private final PurgeVerticle purge;
   private final CacheTier cacheTier;
   private final String httpDeployment;
   private final String purgeDeployment;
 
-  private KvsApplication(Vertx vertx, Pool pool, PurgeVerticle purge, CacheTier cacheTier, String httpDeployment,
+  private KvsApplication(Vertx vertx, List<Pool> pools, PurgeVerticle purge, CacheTier cacheTier, String httpDeployment,
       String purgeDeployment) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.pools = pools;
     this.purge = purge;
     this.cacheTier = cacheTier;
     this.httpDeployment = httpDeployment;
@@ -57,25 +63,43 @@ public final class KvsApplication {
     return vertx.executeBlocking(() -> Migrations.apply(config.database()))
         .compose(migrated -> {
           logMigrations(migrated);
+          DatabaseConfig db = config.database();
           Pool pool = PgBuilder.pool()
-              .with(config.database().poolOptions())
-              .with(config.database().transportOptions())
-              .connectingTo(config.database().connectOptions())
+              .with(db.poolOptions())
+              .with(db.transportOptions())
+              .connectingTo(db.connectOptions())
+              .using(vertx)
+              .build();
+          Pool background = PgBuilder.pool()
+              .with(db.backgroundPoolOptions())
+              .with(db.transportOptions())
+              .connectingTo(db.connectOptions().addProperty("application_name", "kvs-background"))
               .using(vertx)
               .build();
           PgStore store = new PgStore(pool);
-          CacheTier cacheTier = CacheTier.create(vertx, pool, config, registry, readDecorator.apply(store));
+          CacheTier cacheTier = CacheTier.create(vertx, background, config, registry, readDecorator.apply(store));
           KvService service = new KvService(store, cacheTier.reads(), cacheTier.changes());
-          PurgeVerticle purge = new PurgeVerticle(store, config.purge(), registry);
+          // A purge batch may run as long as any statement: rows younger than that are left for the next run.
+          long purgeGraceMs = db.statementTimeoutMs() + 1_000L;
+          PurgeVerticle purge = new PurgeVerticle(
+              new PurgeStore(background, config.purge().batchSize(), purgeGraceMs), config.purge(), registry);
+          DatabaseProbe probe = new DatabaseProbe(vertx, background, db.connectTimeoutMs());
+          AtomicInteger openConnections = new AtomicInteger();
+          Gauge.builder("kvs.http.connections.open", openConnections, AtomicInteger::get)
+              .description("HTTP connections open now").register(registry);
           Future<String> http = vertx.deployVerticle(
-              () -> new HttpVerticle(config, service, store::ping, registry),
-              new DeploymentOptions().setInstances(config.httpInstances()));
+              () -> new HttpVerticle(config, service, probe::ping, registry, openConnections),
+              new DeploymentOptions().setInstances(config.http().instances()));
           Future<String> purging = config.purge().enabled()
               ? http.compose(id -> vertx.deployVerticle(purge))
               : http.map((String) null);
           return Future.all(http, purging, cacheTier.start())
-              .map(all -> new KvsApplication(vertx, pool, purge, cacheTier, http.result(), purging.result()))
-              .onFailure(failure -> pool.close());
+              .map(all -> new KvsApplication(vertx, List.of(pool, background), purge, cacheTier, http.result(),
+                  purging.result()))
+              .onFailure(failure -> {
+                pool.close();
+                background.close();
+              });
         });
   }
 
@@ -95,13 +119,13 @@ public final class KvsApplication {
     return cacheTier;
   }
 
-  /** Stops accepting, finishes in-flight requests, stops the purge, then closes the pool. */
+  /** Stops accepting, finishes in-flight requests, stops the purge, then closes the pools. */
   public Future<Void> stop() {
     Future<Void> http = vertx.undeploy(httpDeployment);
     Future<Void> purging = purgeDeployment == null ? Future.succeededFuture() : vertx.undeploy(purgeDeployment);
     return Future.join(http, purging)
         .eventually(cacheTier::stop)
-        .eventually(() -> pool.close())
+        .eventually(() -> Future.join(pools.stream().map(Pool::close).toList()))
         .mapEmpty();
   }
 }

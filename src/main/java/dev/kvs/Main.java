@@ -36,8 +36,8 @@ public final class Main {
       System.exit(1);
       return;
     }
-    LOG.info("KVS listening on http://{}:{} (database {}, {} HTTP instances)", config.httpHost(),
-        config.httpPort(), config.database().describe(), config.httpInstances());
+    LOG.info("KVS listening on http://{}:{} (database {}, {} HTTP instances)", config.http().host(),
+        config.http().port(), config.database().describe(), config.http().instances());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down: draining in-flight requests (up to {} ms)", config.shutdownGraceMs());
       try {
@@ -70,7 +70,7 @@ public final class Main {
           + " (or libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE).";
     }
     if (find(failure, java.net.BindException.class) != null) {
-      return "kvs: cannot listen on port " + config.httpPort() + " (" + detail + "). Choose another with KVS_HTTP_PORT.";
+      return "kvs: cannot listen on port " + config.http().port() + " (" + detail + "). Choose another with KVS_HTTP_PORT.";
     }
     LOG.error("start failed", failure);
     return "kvs: start failed: " + detail;

@@ -115,6 +115,7 @@ class ProcessIT {
   private static CompletableFuture<HttpResponse<String>> put(int port, String key, String body) {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/ns/test/kv/" + key))
         .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString(body))
         .build();
     return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());

@@ -3,9 +3,10 @@ package dev.kvs;
 import static dev.kvs.support.Records.record;
 import static dev.kvs.support.Records.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kvs.store.PgStore;
+import dev.kvs.store.PurgeStore;
 import dev.kvs.support.DatabaseActivity;
 import dev.kvs.support.TestService;
 import io.vertx.core.Future;
@@ -81,49 +82,77 @@ class PurgeIT {
   @Test
   void purgeWaitsForTheReplicaHoldingTheLock() throws Exception {
     try (Connection otherReplica = kvs.sql(); Statement s = otherReplica.createStatement()) {
-      s.execute("SELECT pg_advisory_lock(" + PgStore.PURGE_LOCK_KEY + ")");
+      s.execute("SELECT pg_advisory_lock(" + PurgeStore.PURGE_LOCK_KEY + ")");
       kvs.execute("INSERT INTO kv SELECT 'test', 'lapsed-' || i, '1', NULL, now() - interval '2 hours', now() - interval '1 hour'"
           + " FROM generate_series(1, 10) i");
       assertEquals(-1, kvs.app.purge().runOnce().await(), "skipped while another replica purges");
       assertEquals(10, kvs.count("key LIKE 'lapsed-%'"));
-      s.execute("SELECT pg_advisory_unlock(" + PgStore.PURGE_LOCK_KEY + ")");
+      s.execute("SELECT pg_advisory_unlock(" + PurgeStore.PURGE_LOCK_KEY + ")");
     }
     awaitNoExpiredRows();
     assertEquals(0, kvs.count("key LIKE 'lapsed-%'"));
   }
 
   @Test
-  void aRowRevivedWhileThePurgeDeletesItIsKept() throws Exception {
-    // The exact interleaving, staged: the write takes the expired row and holds it (a trigger
-    // sleeps inside its UPDATE), the purge's DELETE, which saw the row expired, waits for it, then
-    // the write commits a live record. The purge must re-check and keep it.
+  void aRowAWriterIsRevivingIsSkippedNotWaitedForAndKept() throws Exception {
+    // The write takes the expired row and holds it (its trigger waits for a lock this test holds);
+    // the purge must neither wait for the row nor delete it, and the revived record must survive.
     kvs.execute("""
-        CREATE FUNCTION slow_revival() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION held_revival() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          IF NEW.key = 'racing' THEN PERFORM pg_sleep(1); END IF;
+          IF NEW.key = 'racing' THEN PERFORM pg_advisory_lock(4242); PERFORM pg_advisory_unlock(4242); END IF;
           RETURN NEW;
         END $$""");
-    kvs.execute("CREATE TRIGGER slow_revival BEFORE UPDATE ON kv FOR EACH ROW EXECUTE FUNCTION slow_revival()");
-    try (Connection otherReplica = kvs.sql(); Statement s = otherReplica.createStatement()) {
-      s.execute("SELECT pg_advisory_lock(" + PgStore.PURGE_LOCK_KEY + ")"); // no purge yet
+    kvs.execute("CREATE TRIGGER held_revival BEFORE UPDATE ON kv FOR EACH ROW EXECUTE FUNCTION held_revival()");
+    try (Connection test = kvs.sql(); Statement s = test.createStatement()) {
+      s.execute("SELECT pg_advisory_lock(4242)");
       kvs.execute("INSERT INTO kv VALUES ('test', 'racing', '\"old\"', NULL, now() - interval '2 hours', now() - interval '1 hour')");
-
       Future<HttpResponse<Buffer>> revival = kvs.http.put(TestService.path(TestService.NS, "racing"))
           .sendJsonObject(write("revived"));
-      DatabaseActivity.await(s, "wait_event = 'PgSleep'", "the write never reached its trigger");
-      s.execute("SELECT pg_advisory_unlock(" + PgStore.PURGE_LOCK_KEY + ")");
-      Future<Integer> purging = kvs.app.purge().runOnce();
-      DatabaseActivity.await(s, "wait_event_type = 'Lock' AND query LIKE 'DELETE FROM kv%'",
-          "the purge never waited for the row");
+      DatabaseActivity.await(s, "wait_event = 'advisory' AND query LIKE 'INSERT INTO kv%'", "the write never reached its trigger");
 
+      assertEquals(0, kvs.app.purge().runOnce().await(), "the purge skipped the row the writer holds");
+      assertFalse(revival.isComplete(), "the writer still holds the row: the purge did not wait for it");
+      s.execute("SELECT pg_advisory_unlock(4242)");
       assertEquals(200, revival.await().statusCode());
-      purging.await();
     } finally {
-      kvs.execute("DROP TRIGGER slow_revival ON kv");
-      kvs.execute("DROP FUNCTION slow_revival()");
+      kvs.execute("DROP TRIGGER held_revival ON kv");
+      kvs.execute("DROP FUNCTION held_revival()");
     }
     assertEquals(1, kvs.count("key = 'racing' AND expired_at > now()"), "the revived row survived the purge");
     assertEquals("revived", record(kvs.get("racing"), "racing").getString("value"));
+  }
+
+  @Test
+  void aWriteToARowThePurgeHoldsWaitsThenCreatesTheRecordAfresh() throws Exception {
+    // The other order: the purge has chosen and locked the expired row (its DELETE trigger waits for
+    // a lock this test holds); a write to the key waits for it, then creates a new live record.
+    kvs.execute("""
+        CREATE FUNCTION held_purge() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF OLD.key = 'purging' THEN PERFORM pg_advisory_lock(4243); PERFORM pg_advisory_unlock(4243); END IF;
+          RETURN OLD;
+        END $$""");
+    kvs.execute("CREATE TRIGGER held_purge BEFORE DELETE ON kv FOR EACH ROW EXECUTE FUNCTION held_purge()");
+    try (Connection test = kvs.sql(); Statement s = test.createStatement()) {
+      s.execute("SELECT pg_advisory_lock(4243)");
+      kvs.execute("INSERT INTO kv VALUES ('test', 'purging', '\"old\"', NULL, now() - interval '2 hours', now() - interval '1 hour')");
+      Future<Integer> purging = kvs.app.purge().runOnce();
+      DatabaseActivity.await(s, "wait_event = 'advisory' AND query LIKE 'WITH batch AS%'", "the purge never reached the row");
+      Future<HttpResponse<Buffer>> write = kvs.http.put(TestService.path(TestService.NS, "purging"))
+          .sendJsonObject(write("fresh"));
+      DatabaseActivity.await(s, "wait_event_type = 'Lock' AND wait_event <> 'advisory' AND query LIKE 'INSERT INTO kv%'",
+          "the write never waited for the row the purge holds");
+      s.execute("SELECT pg_advisory_unlock(4243)");
+      assertEquals(1, purging.await(), "the purge deleted the expired row");
+      assertEquals(200, write.await().statusCode());
+    } finally {
+      kvs.execute("DROP TRIGGER held_purge ON kv");
+      kvs.execute("DROP FUNCTION held_purge()");
+    }
+    assertEquals(1, kvs.count("key = 'purging' AND expired_at > now() AND created_at > now() - interval '1 minute'"),
+        "a new live record");
+    assertEquals("fresh", record(kvs.get("purging"), "purging").getString("value"));
   }
 
   private static void awaitNoExpiredRows() throws Exception {

@@ -114,7 +114,24 @@ class ValidationIT {
   }
 
   static Stream<String> badKeys() {
-    return Stream.of("a%20b", "tab%09", "caf%C3%A9", "%7F", "", "bad%2", "bad%zz", "k".repeat(513));
+    return Stream.of("a%20b", "tab%09", "caf%C3%A9", "%7F", "", "k".repeat(513));
+  }
+
+  @ParameterizedTest
+  @MethodSource("brokenEscapes")
+  void brokenPercentEscapesAnywhereInTheUrlAre400InvalidRequest(String uri) {
+    for (HttpMethod method : new HttpMethod[] {HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.POST}) {
+      HttpResponse<Buffer> response = kvs.http.request(method, uri).sendJsonObject(write(1)).await();
+      assertEquals(400, response.statusCode(), method + " " + uri);
+      assertEquals("invalid_request", errorCode(response), method + " " + uri);
+    }
+    assertEquals(before, kvs.get(KEY).bodyAsString(), "nothing changed");
+  }
+
+  static Stream<String> brokenEscapes() {
+    return Stream.of("/v1/ns/test/kv/bad%2", "/v1/ns/test/kv/bad%zz", "/v1/ns/test/kv/%", "/v1/ns/test/kv?cursor=%%",
+        "/v1/ns/test/kv?prefix=%zz", "/v1/ns/test/kv?limit=1%", "/v1/ns/te%st/kv/k", "/v1/ns/test/bulk/delete?x=%G0",
+        "/health/ready?%", "/v1/%zz/a", "/nowhere%");
   }
 
   @ParameterizedTest
@@ -153,7 +170,8 @@ class ValidationIT {
     HttpClient client = kvs.vertx.createHttpClient();
     try {
       HttpClientResponse response = client.request(new RequestOptions().setMethod(HttpMethod.PUT)
-              .setHost("127.0.0.1").setPort(kvs.port).setURI(TestService.path(TestService.NS, KEY)))
+              .setHost("127.0.0.1").setPort(kvs.port).setURI(TestService.path(TestService.NS, KEY))
+              .putHeader("Content-Type", "application/json"))
           .compose(request -> {
             request.setChunked(true);
             Buffer chunk = Buffer.buffer("x".repeat(8_192));

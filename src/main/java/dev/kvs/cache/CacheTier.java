@@ -30,17 +30,27 @@ public final class CacheTier {
     this.listener = listener;
   }
 
-  public static CacheTier create(Vertx vertx, Pool pool, KvsConfig config, MeterRegistry registry, RecordReader store) {
+  /** @param backgroundPool where the change notifications are sent from, away from user traffic */
+  public static CacheTier create(Vertx vertx, Pool backgroundPool, KvsConfig config, MeterRegistry registry,
+      RecordReader store) {
     if (!config.cache().enabled()) {
       return new CacheTier(store, KeyChanges.NONE, null, null, null);
     }
     String origin = UUID.randomUUID().toString().substring(0, 8);
     ReadCache cache = new ReadCache(store, config.cache(), registry);
-    ChangePublisher publisher = new ChangePublisher(vertx, pool, origin, config.cache().notifyIntervalMs(), registry);
+    ChangePublisher publisher = new ChangePublisher(vertx, backgroundPool, origin, config.cache().notifyIntervalMs(), registry);
     ChangeListener listener = new ChangeListener(vertx, config.database().connectOptions(), origin, cache, registry);
-    KeyChanges changes = (ns, key) -> {
-      cache.invalidate(ns, key);
-      publisher.publish(ns, key);
+    KeyChanges changes = new KeyChanges() {
+      @Override
+      public void changed(String ns, String key) {
+        cache.invalidate(ns, key);
+        publisher.publish(ns, key);
+      }
+
+      @Override
+      public void foundAbsent(String ns, String key) {
+        cache.invalidate(ns, key);
+      }
     };
     return new CacheTier(cache, changes, cache, publisher, listener);
   }

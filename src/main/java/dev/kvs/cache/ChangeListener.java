@@ -1,5 +1,6 @@
 package dev.kvs.cache;
 
+import dev.kvs.logging.LogRateLimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,7 @@ public final class ChangeListener {
   private final ReadCache cache;
   private final Counter reconnects;
   private final AtomicInteger listening = new AtomicInteger();
+  private final LogRateLimit connectFailureLog = new LogRateLimit(30, TimeUnit.SECONDS);
   private volatile PgConnection connection;
   private volatile boolean stopped;
   private volatile boolean heartbeatPending;
@@ -91,6 +94,11 @@ public final class ChangeListener {
           everListened = true;
         })
         .onFailure(failure -> {
+          String more = connectFailureLog.permit();
+          if (more != null) {
+            LOG.warn("change notifications: cannot listen ({}), retrying; the cache serves entries for at most"
+                + " their TTL meanwhile{}", failure.toString(), more);
+          }
           PgConnection half = connection;
           if (half != null) {
             half.close(); // its close handler schedules the retry

@@ -1,5 +1,6 @@
 package dev.kvs.cache;
 
+import dev.kvs.logging.LogRateLimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -35,6 +37,8 @@ public final class ChangePublisher {
   private final ConcurrentLinkedQueue<String> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final Counter sent;
+  private final Counter failures;
+  private final LogRateLimit failureLog = new LogRateLimit(10, TimeUnit.SECONDS);
 
   public ChangePublisher(Vertx vertx, Pool pool, String origin, long intervalMs, MeterRegistry registry) {
     this.vertx = vertx;
@@ -43,6 +47,9 @@ public final class ChangePublisher {
     this.intervalMs = intervalMs;
     this.sent = Counter.builder("kvs.cache.notifications.sent")
         .description("NOTIFY messages sent to other replicas (each carries a batch of changed keys)").register(registry);
+    this.failures = Counter.builder("kvs.cache.notify.failures")
+        .description("NOTIFY messages that could not be sent: other replicas may serve those keys until their cache TTL")
+        .register(registry);
   }
 
   /** Announces, within one interval, that a key changed. Callable from any thread. */
@@ -67,9 +74,18 @@ public final class ChangePublisher {
     for (String payload : ChangeMessages.encode(origin, batch)) {
       notifications.add(pool.preparedQuery(NOTIFY).execute(Tuple.of(payload)).onComplete(
           done -> sent.increment(),
-          failure -> LOG.debug("change notification not sent: {}", failure.toString())));
+          this::failed));
     }
     // A notification that cannot be sent is dropped (see above): flushing never fails.
     return Future.join(notifications).<Void>mapEmpty().recover(ignored -> Future.succeededFuture());
+  }
+
+  private void failed(Throwable failure) {
+    failures.increment();
+    String more = failureLog.permit();
+    if (more != null) {
+      LOG.warn("change notification not sent, other replicas may serve changed keys until their cache TTL: {}{}",
+          failure.toString(), more);
+    }
   }
 }

@@ -36,7 +36,9 @@ public record DatabaseConfig(
       try {
         parsed = PgConnectOptions.fromUri(url);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("KVS_DB_URL is not a postgresql:// URL: " + e.getMessage());
+        // The parser's message repeats the URL, password included: name the form, never the secret.
+        throw new IllegalArgumentException("KVS_DB_URL is not a URL of the form "
+            + "postgresql://USER:PASSWORD@HOST:5432/DATABASE (got " + withoutCredentials(url) + ")");
       }
       refuseTls("KVS_DB_URL", parsed.getSslMode() == null ? "" : parsed.getSslMode().name());
       host = parsed.getHost();
@@ -74,6 +76,16 @@ public record DatabaseConfig(
     }
   }
 
+  /** The URL with everything between the scheme and the last '@' (user and password) masked. */
+  static String withoutCredentials(String url) {
+    int at = url.lastIndexOf('@');
+    if (at < 0) {
+      return url;
+    }
+    int scheme = url.indexOf("://");
+    return (scheme >= 0 && scheme < at ? url.substring(0, scheme + 3) : "") + "***" + url.substring(at);
+  }
+
   private static boolean hasPath(String url) {
     int scheme = url.indexOf("://");
     int slash = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
@@ -104,11 +116,29 @@ public record DatabaseConfig(
     return new NetClientOptions().setConnectTimeout(connectTimeoutMs).setTcpNoDelay(true).setTcpKeepAlive(true);
   }
 
+  /**
+   * Connections each process holds besides the pool: one LISTENs for other replicas' changes, and
+   * {@link #BACKGROUND_POOL_SIZE} serve the purge, the change notifications and the readiness
+   * probe, so that none of those queues behind user traffic in a saturated pool.
+   */
+  public static final int BACKGROUND_POOL_SIZE = 2;
+  public static final int CONNECTIONS_BESIDES_POOL = BACKGROUND_POOL_SIZE + 1;
+
   public PoolOptions poolOptions() {
     return new PoolOptions()
         .setName("kvs")
         .setMaxSize(poolSize)
         .setMaxWaitQueueSize(maxWaitQueue)
+        .setConnectionTimeout(connectTimeoutMs)
+        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** The small pool of the background work (purge, NOTIFY, readiness); its waiters are few. */
+  public PoolOptions backgroundPoolOptions() {
+    return new PoolOptions()
+        .setName("kvs-background")
+        .setMaxSize(BACKGROUND_POOL_SIZE)
+        .setMaxWaitQueueSize(1_000)
         .setConnectionTimeout(connectTimeoutMs)
         .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
   }

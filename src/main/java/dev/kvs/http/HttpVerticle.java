@@ -1,5 +1,6 @@
 package dev.kvs.http;
 
+import dev.kvs.config.HttpConfig;
 import dev.kvs.config.KvsConfig;
 import dev.kvs.service.KvService;
 import dev.kvs.service.WriteRequestParser;
@@ -7,31 +8,40 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * The HTTP API. Deployed once per event loop; every instance shares the one service (and so the
- * one pool) of the process and holds no state of its own.
+ * one pool) of the process and holds no state of its own beyond its connections.
  */
 public final class HttpVerticle extends VerticleBase {
   private final KvsConfig config;
   private final KvService service;
   private final Supplier<Future<Void>> readiness;
   private final PrometheusMeterRegistry registry;
+  private final AtomicInteger openConnections;
   private HttpServer server;
 
+  /**
+   * @param readiness succeeds when the database answers, asked on a connection of its own
+   * @param openConnections the process's count of open HTTP connections, shared by all instances
+   */
   public HttpVerticle(KvsConfig config, KvService service, Supplier<Future<Void>> readiness,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry, AtomicInteger openConnections) {
     this.config = config;
     this.service = service;
     this.readiness = readiness;
     this.registry = registry;
+    this.openConnections = openConnections;
   }
 
   @Override
@@ -41,24 +51,49 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(Buffer openApi) {
+    HttpConfig http = config.http();
     Responses responses = new Responses(config.retryAfterSeconds());
+    int instances = Math.max(1, http.instances());
+    ConnectionGuard connections = new ConnectionGuard(vertx, (http.maxConnections() + instances - 1) / instances,
+        http.headTimeoutMs(), openConnections, registry);
+
     Router router = Router.router(vertx);
-    new OpsRoutes(readiness, registry, responses).mount(router, openApi);
-    // Bodies are read only for writes, and refused with 413 as soon as they pass the limit
-    // (at once when Content-Length says so), before they are buffered in full.
-    // Single writes are PUTs; only the bulk calls POST, with up to 1,000 records.
-    router.route().method(HttpMethod.PUT).handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
-    router.route().method(HttpMethod.POST).handler(BodyHandler.create(false).setBodyLimit(config.maxBulkBodyBytes()));
-    KvRoutes kv = new KvRoutes(service, new WriteRequestParser(config.limits()), responses);
-    router.route().handler(kv::handle);
-    for (int status : new int[] {400, 404, 405, 413, 500}) {
-      router.errorHandler(status, ctx -> responses.routerError(ctx, status));
+    router.route().handler(connections::requestArrived);
+    router.route().handler(new RequestGuard(responses)::handle);
+    if (!http.corsOrigins().isEmpty()) {
+      router.route().handler(CorsHandler.create()
+          .addOrigins(http.corsOrigins())
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.POST, HttpMethod.DELETE))
+          .allowedHeaders(Set.of("Content-Type", "Authorization")));
     }
-    server = vertx.createHttpServer(new HttpServerOptions()
-        .setHost(config.httpHost())
-        .setPort(config.httpPort())
-        .setTcpNoDelay(true));
-    return server.requestHandler(router).listen();
+    new OpsRoutes(readiness, registry, responses).mount(router, openApi);
+    new KvRoutes(service, new WriteRequestParser(config.limits()), responses, http).mount(router.route());
+    router.route().failureHandler(responses::routingFailure);
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      router.errorHandler(status, ctx -> responses.routerStatus(ctx, status));
+    }
+
+    server = vertx.createHttpServer(serverOptions(http))
+        .connectionHandler(connections::connected)
+        .invalidRequestHandler(responses::invalidRequest)
+        .requestHandler(router);
+    return server.listen();
+  }
+
+  private static HttpServerOptions serverOptions(HttpConfig http) {
+    return new HttpServerOptions()
+        .setHost(http.host())
+        .setPort(http.port())
+        .setTcpNoDelay(true)
+        .setIdleTimeout((int) http.idleTimeoutMs())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setMaxInitialLineLength(HttpConfig.MAX_REQUEST_LINE_BYTES)
+        .setMaxHeaderSize(http.maxHeaderBytes())
+        .setDecompressionSupported(false)
+        .setHttp2ClearTextEnabled(http.http2Cleartext())
+        .setInitialSettings(new Http2Settings()
+            .setMaxConcurrentStreams(http.http2MaxStreams())
+            .setMaxHeaderListSize(http.maxHeaderBytes()));
   }
 
   /** Stops accepting connections and lets in-flight requests finish, up to the grace period. */

@@ -24,10 +24,13 @@ record KvPath(String ns, Resource resource, String key) {
 
     final String template;
     final List<HttpMethod> methods;
+    /** The value of the Allow header of a 405. */
+    final String allow;
 
     Resource(String template, HttpMethod... methods) {
       this.template = template;
       this.methods = List.of(methods);
+      this.allow = String.join(", ", this.methods.stream().map(HttpMethod::name).toList());
     }
   }
 
@@ -57,6 +60,16 @@ record KvPath(String ns, Resource resource, String key) {
     return resource == null ? null : new KvPath(ns, resource, null);
   }
 
+  /** Whether every '%' of a raw URL (path and query) starts a "%XX" escape. */
+  static boolean escapesWellFormed(String rawUrl) {
+    for (int i = rawUrl.indexOf('%'); i >= 0; i = rawUrl.indexOf('%', i + 3)) {
+      if (i + 2 >= rawUrl.length() || hex(rawUrl.charAt(i + 1)) < 0 || hex(rawUrl.charAt(i + 2)) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Strict RFC 3986 decoding: "%XX" becomes a byte, "+" stays "+", a broken escape is a 400. */
   static String percentDecode(String raw) {
     if (raw.indexOf('%') < 0) {
@@ -69,14 +82,23 @@ record KvPath(String ns, Resource resource, String key) {
         bytes.write(c);
         continue;
       }
-      int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-      int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
+      int hi = i + 2 < raw.length() ? hex(raw.charAt(i + 1)) : -1;
+      int lo = hi >= 0 ? hex(raw.charAt(i + 2)) : -1;
       if (lo < 0) {
-        throw KvsException.badRequest("invalid_key", "the key in the path has a broken percent-encoding");
+        throw KvsException.badRequest("invalid_request", "the URL has a broken percent-escape");
       }
       bytes.write(hi * 16 + lo);
       i += 2;
     }
     return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  /** An ASCII hex digit's value, or -1 (Character.digit would also take other scripts' digits). */
+  private static int hex(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    char lower = (char) (c | 0x20);
+    return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
   }
 }

@@ -1,43 +1,70 @@
 package dev.kvs.http;
 
-import dev.kvs.config.KvsConfig;
+import dev.kvs.config.ApiLimits;
+import dev.kvs.config.HttpConfig;
+import dev.kvs.http.KvPath.Resource;
 import dev.kvs.service.KvService;
-import dev.kvs.service.ListRequest;
 import dev.kvs.service.KvsException;
+import dev.kvs.service.ListRequest;
 import dev.kvs.service.WriteRequest;
 import dev.kvs.service.WriteRequestParser;
 import dev.kvs.service.WriteRequestParser.KeyedWrite;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.RequestBody;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
-/** The key-value endpoints of API.md, dispatched on the raw path (see {@link KvPath}). */
+/**
+ * The key-value endpoints, dispatched on the raw path (see {@link KvPath}) in three steps:
+ * <ol>
+ *   <li>{@link #resolve}: which resource, is the method allowed (405 with Allow), and for a body,
+ *       is it JSON (415): all from the request head, before a byte of body is read;</li>
+ *   <li>{@link #readBody}: only writes and bulk calls read a body, each route with its own limit
+ *       (413 as soon as it is passed) and a deadline for the whole body to arrive (408);</li>
+ *   <li>{@link #serve}: the call to the service and its answer.</li>
+ * </ol>
+ */
 final class KvRoutes {
-  static final int MAX_BULK_GET = 100;
-  static final int MAX_BULK_WRITE = KvsConfig.MAX_BULK_WRITE_ITEMS;
-  static final int MAX_BULK_DELETE = 1_000;
+  private static final String PATH = "kvs.path";
+  private static final String BODY_TIMER = "kvs.bodyTimer";
 
   private final KvService service;
   private final WriteRequestParser parser;
   private final Responses responses;
+  private final long bodyTimeoutMs;
+  private final Map<Resource, BodyHandler> bodyReaders = new EnumMap<>(Resource.class);
 
-  KvRoutes(KvService service, WriteRequestParser parser, Responses responses) {
+  KvRoutes(KvService service, WriteRequestParser parser, Responses responses, HttpConfig http) {
     this.service = service;
     this.parser = parser;
     this.responses = responses;
+    this.bodyTimeoutMs = http.bodyTimeoutMs();
+    HttpConfig.BodyLimits limits = http.bodyLimits();
+    bodyReaders.put(Resource.RECORD, bodyReader(limits.write()));
+    bodyReaders.put(Resource.BULK_GET, bodyReader(limits.bulkGet()));
+    bodyReaders.put(Resource.BULK_WRITE, bodyReader(limits.bulkWrite()));
+    bodyReaders.put(Resource.BULK_DELETE, bodyReader(limits.bulkDelete()));
   }
 
-  void handle(RoutingContext ctx) {
+  private static BodyHandler bodyReader(int limit) {
+    // Refuses with 413 as soon as the body passes the limit (at once when Content-Length says so).
+    return BodyHandler.create(false).setBodyLimit(limit);
+  }
+
+  void mount(Route route) {
+    route.handler(this::resolve).handler(this::readBody).handler(this::serve);
+  }
+
+  private void resolve(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    KvPath path;
-    try {
-      path = KvPath.parse(request.path());
-    } catch (KvsException e) {
-      responses.failure(ctx, e);
-      return;
-    }
+    KvPath path = KvPath.parse(request.path());
     if (path == null) {
       ctx.next(); // not ours: the router answers 404
       return;
@@ -45,9 +72,53 @@ final class KvRoutes {
     request.routed(path.resource().template);
     HttpMethod method = request.method();
     if (!path.resource().methods.contains(method)) {
-      responses.routerError(ctx, 405);
+      ctx.response().headers().set(HttpHeaders.ALLOW, path.resource().allow);
+      responses.error(request, Responses.forStatus(405));
       return;
     }
+    // Only JSON is read: a browser cannot send it cross-origin without a CORS preflight, so a web
+    // page cannot write to a KVS it can reach (text/plain and forms are "simple requests").
+    if (takesBody(method) && !isJson(ctx.parsedHeaders().contentType())) {
+      responses.error(request, Responses.forStatus(415));
+      return;
+    }
+    ctx.put(PATH, path);
+    ctx.next();
+  }
+
+  private void readBody(RoutingContext ctx) {
+    KvPath path = ctx.get(PATH);
+    if (path == null || !takesBody(ctx.request().method())) {
+      ctx.next();
+      return;
+    }
+    if (!ctx.request().isEnded()) {
+      long timer = ctx.vertx().setTimer(bodyTimeoutMs, id -> bodyTooSlow(ctx));
+      ctx.put(BODY_TIMER, timer);
+      ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer));
+    }
+    bodyReaders.get(path.resource()).handle(ctx);
+  }
+
+  /** The body did not arrive in time: answer 408 and close (Responses closes a half-read request). */
+  private void bodyTooSlow(RoutingContext ctx) {
+    responses.error(ctx.request(), Responses.forStatus(408));
+  }
+
+  private void serve(RoutingContext ctx) {
+    KvPath path = ctx.remove(PATH);
+    if (path == null) {
+      ctx.next();
+      return;
+    }
+    Long timer = ctx.remove(BODY_TIMER);
+    if (timer != null) {
+      ctx.vertx().cancelTimer(timer);
+    }
+    if (ctx.response().ended()) {
+      return; // answered 408 while the last bytes were arriving
+    }
+    HttpMethod method = ctx.request().method();
     try {
       switch (path.resource()) {
         case RECORD -> {
@@ -67,6 +138,20 @@ final class KvRoutes {
     } catch (KvsException e) {
       responses.failure(ctx, e); // a request that failed validation before reaching the service
     }
+  }
+
+  private static boolean takesBody(HttpMethod method) {
+    return HttpMethod.PUT.equals(method) || HttpMethod.POST.equals(method);
+  }
+
+  /** application/json, with no charset or UTF-8 (the only encoding JSON may travel in, RFC 8259). */
+  static boolean isJson(MIMEHeader contentType) {
+    if (contentType == null || !"application".equalsIgnoreCase(contentType.component())
+        || !"json".equalsIgnoreCase(contentType.subComponent())) {
+      return false;
+    }
+    String charset = contentType.parameter("charset");
+    return charset == null || charset.equalsIgnoreCase("utf-8") || charset.equalsIgnoreCase("\"utf-8\"");
   }
 
   private void get(RoutingContext ctx, KvPath path) {
@@ -97,21 +182,21 @@ final class KvRoutes {
   }
 
   private void bulkGet(RoutingContext ctx, KvPath path) {
-    List<String> keys = parser.parseKeys(bodyBytes(ctx), MAX_BULK_GET);
+    List<String> keys = parser.parseKeys(bodyBytes(ctx), ApiLimits.MAX_BULK_GET_KEYS);
     service.bulkGet(path.ns(), keys).onComplete(
         found -> responses.json(ctx, 200, JsonBodies.records(keys, found)),
         failure -> responses.failure(ctx, failure));
   }
 
   private void bulkWrite(RoutingContext ctx, KvPath path) {
-    List<KeyedWrite> items = parser.parseBulkWrite(bodyBytes(ctx), System.currentTimeMillis(), MAX_BULK_WRITE);
+    List<KeyedWrite> items = parser.parseBulkWrite(bodyBytes(ctx), System.currentTimeMillis(), ApiLimits.MAX_BULK_WRITE_ITEMS);
     service.bulkWrite(path.ns(), items).onComplete(
         written -> responses.json(ctx, 200, JsonBodies.count("written", written)),
         failure -> responses.failure(ctx, failure));
   }
 
   private void bulkDelete(RoutingContext ctx, KvPath path) {
-    List<String> keys = parser.parseKeys(bodyBytes(ctx), MAX_BULK_DELETE);
+    List<String> keys = parser.parseKeys(bodyBytes(ctx), ApiLimits.MAX_BULK_DELETE_KEYS);
     service.bulkDelete(path.ns(), keys).onComplete(
         deleted -> responses.json(ctx, 200, JsonBodies.count("deleted", deleted)),
         failure -> responses.failure(ctx, failure));

@@ -1,72 +1,147 @@
 package dev.kvs.http;
 
+import dev.kvs.logging.LogRateLimit;
 import dev.kvs.service.KvsException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends answers: JSON with pre-built header values, and every failure rendered as API.md's error
- * body. Unexpected failures become a 500 whose body repeats the request id of the log line that
- * holds the details; no stack trace or SQL ever reaches a client.
+ * Sends answers: JSON with pre-built header values, and every failure rendered as the API's error
+ * body, whoever produced it (a handler, the body reader, the router, the HTTP decoder).
+ * Unexpected failures become a 500 whose body repeats the request id of the log line that holds
+ * the details; those lines are rate limited, and no stack trace or SQL ever reaches a client.
  */
 final class Responses {
   private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json; charset=utf-8");
 
   private final CharSequence retryAfterSeconds;
+  private final LogRateLimit internalErrors = new LogRateLimit(10, TimeUnit.SECONDS);
 
   Responses(int retryAfterSeconds) {
     this.retryAfterSeconds = HttpHeaders.createOptimized(Integer.toString(retryAfterSeconds));
   }
 
   void json(RoutingContext ctx, int status, Buffer body) {
-    HttpServerResponse response = ctx.response();
-    if (response.ended()) {
+    send(ctx.request(), status, body);
+  }
+
+  /** An API error (a 4xx, a 409, a 503 with Retry-After), or a 500 for anything else. */
+  void failure(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof KvsException e) {
+      error(ctx.request(), e);
+      return;
+    }
+    String requestId = UUID.randomUUID().toString();
+    String more = internalErrors.permit();
+    if (more != null) {
+      LOG.error("request {} {} {} failed{}", requestId, ctx.request().method(), ctx.request().path(), more, failure);
+    }
+    ctx.response().headers().set("X-Request-Id", requestId);
+    error(ctx.request(), new KvsException(500, "internal", "internal error, request id " + requestId));
+  }
+
+  void error(HttpServerRequest request, KvsException e) {
+    if (e.status() == 503 || e.status() == 429) {
+      request.response().headers().set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+    }
+    send(request, e.status(), JsonBodies.error(e, e.getMessage()));
+  }
+
+  /**
+   * The router's failure handler: what a handler or the body reader failed with. A client that
+   * went away is no error of ours and has nobody to answer.
+   */
+  void routingFailure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof HttpClosedException || ctx.response().closed()) {
+      LOG.debug("client closed the connection before its answer: {} {}", ctx.request().method(), ctx.request().path());
+      return;
+    }
+    int status = ctx.statusCode();
+    if (status == -1 && failure instanceof HttpException http) {
+      status = http.getStatusCode();
+    }
+    if (failure instanceof KvsException || status < 400 || status >= 500) {
+      failure(ctx, failure != null ? failure : new IllegalStateException("routing failed with status " + status));
+    } else {
+      error(ctx.request(), forStatus(status));
+    }
+  }
+
+  /** The router's own answers (no route matched, a path it could not decode), as error bodies. */
+  void routerStatus(RoutingContext ctx, int status) {
+    if (status >= 500 || ctx.failure() != null) {
+      routingFailure(ctx);
+    } else {
+      error(ctx.request(), forStatus(status));
+    }
+  }
+
+  /** A request the HTTP decoder refused (line or headers too long, malformed): answered, then closed. */
+  void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414
+        : cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException ? 431
+        : 400;
+    KvsException e = forStatus(status);
+    HttpServerResponse response = request.response();
+    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).putHeader(HttpHeaders.CONNECTION, "close");
+    response.end(JsonBodies.error(e, e.getMessage())).onComplete(done -> request.connection().close());
+  }
+
+  /** The API error of an HTTP status produced outside the service (router, body reader, server). */
+  static KvsException forStatus(int status) {
+    return switch (status) {
+      case 404 -> new KvsException(404, "not_found", "no such endpoint");
+      case 405 -> new KvsException(405, "method_not_allowed", "this endpoint does not take this method");
+      case 408 -> new KvsException(408, "request_timeout", "the request did not arrive in time");
+      case 413 -> new KvsException(413, "too_large", "the request body is over the limit");
+      case 414 -> new KvsException(414, "uri_too_long", "the request line is over the limit");
+      case 415 -> new KvsException(415, "unsupported_media_type", "the body must be application/json (UTF-8)");
+      case 417 -> new KvsException(417, "expectation_failed", "only \"Expect: 100-continue\" is supported");
+      case 431 -> new KvsException(431, "headers_too_large", "the request headers are over the limit");
+      case 501 -> new KvsException(501, "not_implemented", "this server does not implement the method");
+      case 403 -> new KvsException(403, "forbidden", "this request is not allowed");
+      default -> new KvsException(400, "invalid_request", "the request could not be read");
+    };
+  }
+
+  /**
+   * Ends the response. When the request declared a body that was not read (an error answered
+   * before reading it, or a body where none belongs), the connection is closed after the answer:
+   * draining a body nobody will use would let a client keep the server reading for nothing.
+   */
+  private static void send(HttpServerRequest request, int status, Buffer body) {
+    HttpServerResponse response = request.response();
+    if (response.ended() || response.closed()) {
       return;
     }
     response.setStatusCode(status);
     response.headers().set(HttpHeaders.CONTENT_TYPE, JSON);
-    response.end(body);
+    if (request.version() != HttpVersion.HTTP_2 && !request.isEnded() && declaresBody(request)) {
+      response.headers().set(HttpHeaders.CONNECTION, "close");
+      response.end(body).onComplete(done -> request.connection().close());
+    } else {
+      response.end(body);
+    }
   }
 
-  void failure(RoutingContext ctx, Throwable failure) {
-    if (failure instanceof KvsException e) {
-      if (e.status() == 503 || e.status() == 429) {
-        ctx.response().headers().set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
-      }
-      json(ctx, e.status(), JsonBodies.error(e, e.getMessage()));
-      return;
-    }
-    String requestId = UUID.randomUUID().toString();
-    LOG.error("request {} {} {} failed", requestId, ctx.request().method(), ctx.request().path(), failure);
-    ctx.response().headers().set("X-Request-Id", requestId);
-    KvsException internal = new KvsException(500, "internal", "internal error, request id " + requestId);
-    json(ctx, 500, JsonBodies.error(internal, internal.getMessage()));
-  }
-
-  /** The error body for a status the router produced itself (no route, wrong method, body too large). */
-  void routerError(RoutingContext ctx, int status) {
-    if (status >= 500) {
-      // Whatever the router could not handle is ours to explain: logged, with a request id.
-      failure(ctx, ctx.failure() != null ? ctx.failure() : new IllegalStateException("router answered " + status));
-      return;
-    }
-    KvsException e = switch (status) {
-      case 404 -> new KvsException(404, "not_found", "no such endpoint");
-      case 405 -> new KvsException(405, "method_not_allowed", "this endpoint does not take " + ctx.request().method());
-      case 413 -> new KvsException(413, "too_large", "the request body is over the limit");
-      // The router refuses a path it cannot percent-decode before any handler runs; in the API
-      // the only free-form part of a path is the key.
-      case 400 -> ctx.request().path().contains("/kv/")
-          ? KvsException.badRequest("invalid_key", "the key in the path has a broken percent-encoding")
-          : KvsException.badRequest("invalid_request", "the request could not be read");
-      default -> new KvsException(status, "invalid_request", "the request could not be served");
-    };
-    json(ctx, status, JsonBodies.error(e, e.getMessage()));
+  private static boolean declaresBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.equals("0"));
   }
 }

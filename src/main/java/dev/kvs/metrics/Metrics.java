@@ -14,6 +14,7 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
+import java.util.Set;
 
 /** The Prometheus registry and the Vert.x instance that reports into it. */
 public final class Metrics {
@@ -21,10 +22,20 @@ public final class Metrics {
   private static final double[] LATENCY_BUCKETS_NANOS = nanos(
       0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000);
 
+  /** The methods of RFC 9110 and PATCH; every other method is labelled OTHER. */
+  public static final Set<String> STANDARD_HTTP_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+  /** Series per meter name at most: far above what the routes, methods and statuses make. */
+  static final int MAX_SERIES_PER_NAME = 1_000;
+
   private Metrics() {}
 
   public static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // A client chooses the method, and Vert.x labels requests with it: made-up ones share a series.
+    registry.config().meterFilter(MeterFilter.replaceTagValues("method",
+        method -> STANDARD_HTTP_METHODS.contains(method) ? method : "OTHER"));
+    registry.config().meterFilter(new SeriesCap(MAX_SERIES_PER_NAME));
     registry.config().meterFilter(new MeterFilter() {
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {

@@ -1,7 +1,8 @@
 package dev.kvs.purge;
 
 import dev.kvs.config.KvsConfig.PurgeConfig;
-import dev.kvs.store.PgStore;
+import dev.kvs.store.PurgeStore;
+import dev.kvs.store.PurgeStore.Batch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,32 +16,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes expired rows on a periodic timer, in batches, each batch in its own short transaction
- * under a transaction-scoped advisory lock so that one replica purges at a time. Fully
- * asynchronous: a run is a chain of futures on this verticle's event loop, never a blocking loop.
+ * under a transaction-scoped advisory lock so that one replica purges at a time. A run goes on
+ * while batches come back full, for at most the configured run time, so a backlog drains in one
+ * run rather than a fixed number of rows per interval. Fully asynchronous: a run is a chain of
+ * futures on this verticle's event loop, never a blocking loop.
+ *
+ * <p>The lag gauge is the age of the oldest row waiting for the purge, computed when it is read
+ * from the oldest expiry last seen: refreshed after every batch, also after a failed one, so it
+ * keeps growing while the purge falls behind or fails instead of showing a stale 0.
  */
 public final class PurgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PurgeVerticle.class);
+  private static final long NONE = Long.MAX_VALUE;
 
-  private final PgStore store;
+  private final PurgeStore store;
   private final PurgeConfig config;
   private final Counter deleted;
+  private final Counter batches;
   private final Counter runsPurged;
   private final Counter runsSkipped;
   private final Counter runsFailed;
-  private final AtomicLong lagMs = new AtomicLong();
+  private final AtomicLong oldestWaitingExpiryMs = new AtomicLong(NONE);
   private final AtomicLong lastRunEpochMs = new AtomicLong();
   private long timerId = -1;
   private Future<Integer> running;
 
-  public PurgeVerticle(PgStore store, PurgeConfig config, MeterRegistry registry) {
+  public PurgeVerticle(PurgeStore store, PurgeConfig config, MeterRegistry registry) {
     this.store = store;
     this.config = config;
     this.deleted = Counter.builder("kvs.purge.deleted").description("Expired rows deleted by the purge").register(registry);
+    this.batches = Counter.builder("kvs.purge.batches").description("Purge batches run by this process").register(registry);
     this.runsPurged = runs(registry, "purged");
     this.runsSkipped = runs(registry, "skipped");
     this.runsFailed = runs(registry, "failed");
-    Gauge.builder("kvs.purge.lag", lagMs, v -> v.get() / 1000.0)
-        .description("Age of the oldest expired row not yet purged, after the last run")
+    Gauge.builder("kvs.purge.lag", oldestWaitingExpiryMs, PurgeVerticle::lagSeconds)
+        .description("Age of the oldest expired row waiting for the purge, as of the last check")
         .baseUnit("seconds").register(registry);
     Gauge.builder("kvs.purge.last.run", lastRunEpochMs, v -> v.get() / 1000.0)
         .description("When the last purge run ended (unix time)").baseUnit("seconds").register(registry);
@@ -49,6 +59,11 @@ public final class PurgeVerticle extends VerticleBase {
   private static Counter runs(MeterRegistry registry, String outcome) {
     return Counter.builder("kvs.purge.runs").tag("outcome", outcome)
         .description("Purge runs: purged, skipped (another replica holds the lock) or failed").register(registry);
+  }
+
+  private static double lagSeconds(AtomicLong oldestExpiryMs) {
+    long oldest = oldestExpiryMs.get();
+    return oldest == NONE ? 0 : Math.max(0, System.currentTimeMillis() - oldest) / 1000.0;
   }
 
   @Override
@@ -64,9 +79,8 @@ public final class PurgeVerticle extends VerticleBase {
   }
 
   /**
-   * One purge run: batches until a batch comes back short or the per-run cap is reached. Returns
-   * the rows deleted (-1 when another replica holds the lock). A run still going is joined, not
-   * doubled.
+   * One purge run. Returns the rows deleted (-1 when another replica holds the lock). A run still
+   * going is joined, not doubled.
    */
   public Future<Integer> runOnce() {
     if (context != null && Vertx.currentContext() != context) {
@@ -79,11 +93,8 @@ public final class PurgeVerticle extends VerticleBase {
     if (running != null && !running.isComplete()) {
       return running;
     }
-    running = purgeBatches(0, 0)
-        .compose(total -> store.purgeLagMs().map(lag -> {
-          lagMs.set(lag);
-          return total;
-        }))
+    long deadline = System.currentTimeMillis() + config.maxRunMs();
+    running = purgeBatches(deadline, 0, true)
         .onComplete(total -> {
           lastRunEpochMs.set(System.currentTimeMillis());
           (total < 0 ? runsSkipped : runsPurged).increment();
@@ -94,15 +105,27 @@ public final class PurgeVerticle extends VerticleBase {
     return running;
   }
 
-  private Future<Integer> purgeBatches(int batchesDone, int deletedSoFar) {
-    return store.purgeExpiredBatch(config.batchSize()).compose(n -> {
-      if (n < 0) {
-        return Future.succeededFuture(batchesDone == 0 ? -1 : deletedSoFar);
-      }
-      deleted.increment(n);
-      int total = deletedSoFar + n;
-      boolean more = n == config.batchSize() && batchesDone + 1 < config.maxBatchesPerRun();
-      return more ? purgeBatches(batchesDone + 1, total) : Future.succeededFuture(total);
-    });
+  private Future<Integer> purgeBatches(long deadline, int deletedSoFar, boolean first) {
+    return store.purgeBatch()
+        .transform(done -> refreshLag().transform(ignored -> done.succeeded()
+            ? Future.succeededFuture(done.result())
+            : Future.<Batch>failedFuture(done.cause())))
+        .compose(batch -> {
+          if (batch.skipped()) {
+            return Future.succeededFuture(first ? -1 : deletedSoFar);
+          }
+          batches.increment();
+          deleted.increment(batch.deleted());
+          int total = deletedSoFar + batch.deleted();
+          boolean more = batch.chosen() == config.batchSize() && System.currentTimeMillis() < deadline;
+          return more ? purgeBatches(deadline, total, false) : Future.succeededFuture(total);
+        });
+  }
+
+  /** Looks up the oldest row still waiting; when the database does not answer, the last value stays (and ages). */
+  private Future<Void> refreshLag() {
+    return store.oldestPurgeableMs()
+        .onSuccess(oldest -> oldestWaitingExpiryMs.set(oldest == null ? NONE : oldest))
+        .mapEmpty();
   }
 }

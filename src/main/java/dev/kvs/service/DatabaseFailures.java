@@ -18,7 +18,8 @@ public final class DatabaseFailures {
   }
 
   /**
-   * 409 when other writers held the row (lock timeout, serialization failure, deadlock); 503
+   * 409 when other writers held the row (lock timeout, serialization failure, deadlock); 400 for a
+   * data exception (SQLSTATE class 22); 503
    * when the database is unreachable, restarting, out of connections or too slow; the original
    * failure otherwise (a bug: it becomes a 500 with a request id).
    */
@@ -34,7 +35,12 @@ public final class DatabaseFailures {
         // insufficient resources, too many connections, read-only standby.
         case "57014", "57P01", "57P02", "57P03", "53000", "53100", "53200", "53300", "25006" ->
             KvsException.unavailable();
-        default -> state.startsWith("08") ? KvsException.unavailable() : failure;
+        default -> state.startsWith("08") ? KvsException.unavailable()
+            // Data exceptions (a timestamp out of range, a string the encoding rejects): the input
+            // got past validation but the database refused it, so it is still the client's input.
+            : state.startsWith("22") ? KvsException.badRequest("invalid_request",
+                "a value in the request is outside what can be stored")
+            : failure;
       };
     }
     if (isConnectionLevel(failure)) {

@@ -1,11 +1,11 @@
 package dev.kvs.service;
 
-import dev.kvs.config.KvsConfig;
+import dev.kvs.config.ApiLimits;
 
 /** The API.md rules for namespaces and keys; a broken rule is a 400 with the precise code. */
 public final class Identifiers {
-  public static final int MAX_KEY_BYTES = KvsConfig.MAX_KEY_BYTES;
-  public static final int MAX_NAMESPACE_CHARS = 63;
+  private static final int MAX_KEY_BYTES = ApiLimits.MAX_KEY_BYTES;
+  private static final int MAX_NAMESPACE_CHARS = ApiLimits.MAX_NAMESPACE_CHARS;
 
   private Identifiers() {}
 

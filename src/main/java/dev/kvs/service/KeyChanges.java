@@ -1,9 +1,21 @@
 package dev.kvs.service;
 
-/** Told after a write or delete of a key may have changed it (the cache invalidates and announces it). */
-@FunctionalInterface
+/** Told after a write or delete, before its caller is answered (the cache invalidates and announces). */
 public interface KeyChanges {
-  KeyChanges NONE = (ns, key) -> { };
+  KeyChanges NONE = new KeyChanges() {
+    @Override
+    public void changed(String ns, String key) {}
 
+    @Override
+    public void foundAbsent(String ns, String key) {}
+  };
+
+  /** The key changed, or may have (the outcome is unknown): drop it here and tell the other replicas. */
   void changed(String ns, String key);
+
+  /**
+   * A delete found no live record, so nothing changed and nobody is told; a copy held here is
+   * dropped all the same (it may predate another replica's delete whose notification is on its way).
+   */
+  void foundAbsent(String ns, String key);
 }

@@ -7,8 +7,10 @@ import dev.kvs.store.RecordReader;
 import dev.kvs.store.StoredRecord;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The operations of API.md, as Futures, with no HTTP in them: HTTP and the event bus are thin
@@ -72,7 +74,13 @@ public final class KvService {
   /** Deletes the record; succeeds also when there was none (idempotent). */
   public Future<Void> delete(String ns, String key) {
     return validIds(ns, key)
-        .compose(ok -> store.delete(ns, key).andThen(done -> changedUnlessRefused(ns, key, done.cause())))
+        .compose(ok -> store.delete(ns, key).andThen(done -> {
+          if (done.succeeded() && done.result() == 0) {
+            changes.foundAbsent(ns, key);
+          } else {
+            changedUnlessRefused(ns, key, done.cause());
+          }
+        }))
         .recover(DatabaseFailures::mapped)
         .mapEmpty();
   }
@@ -123,9 +131,22 @@ public final class KvService {
       return validNamespace(ns).map(ok -> 0);
     }
     return validNamespace(ns)
-        .compose(ok -> store.deleteMany(ns, keys)
-            .andThen(done -> keys.forEach(key -> changedUnlessRefused(ns, key, done.cause()))))
-        .recover(DatabaseFailures::mapped);
+        .compose(ok -> store.deleteMany(ns, keys).andThen(done -> {
+          if (done.failed()) {
+            keys.forEach(key -> changedUnlessRefused(ns, key, done.cause()));
+            return;
+          }
+          Set<String> removed = new HashSet<>(done.result());
+          for (String key : keys) {
+            if (removed.contains(key)) {
+              changes.changed(ns, key);
+            } else {
+              changes.foundAbsent(ns, key);
+            }
+          }
+        }))
+        .recover(DatabaseFailures::mapped)
+        .map(List::size);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.kvs.service;
 
+import dev.kvs.config.ApiLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -8,7 +9,7 @@ import java.util.Base64;
  * ended. The cursor is opaque to clients: the last key returned, base64url-encoded.
  */
 public record ListRequest(String prefix, int limit, String afterKey) {
-  public static final int MAX_LIMIT = 1_000;
+  private static final int MAX_LIMIT = ApiLimits.MAX_LIST_LIMIT;
 
   /** From the raw query parameters (each may be null). */
   public static ListRequest of(String prefix, String limit, String cursor) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.kvs.config.ApiLimits;
 import dev.kvs.config.KvsConfig.RecordLimits;
 import dev.kvs.json.CompactJson;
 import dev.kvs.store.Expiry;
@@ -243,6 +244,11 @@ public final class WriteRequestParser {
       }
       if ((operator == null) != (unixtimeMs == null)) {
         throw KvsException.badRequest("invalid_operator", "operator and unixtimeMs go together: give both or neither");
+      }
+      // Beyond these years no created_at can exist, and PostgreSQL could not hold the value.
+      if (unixtimeMs != null && (unixtimeMs < ApiLimits.MIN_UNIX_MS || unixtimeMs > ApiLimits.MAX_UNIX_MS)) {
+        throw KvsException.badRequest("invalid_operator", "unixtimeMs must be between " + ApiLimits.MIN_UNIX_MS
+            + " and " + ApiLimits.MAX_UNIX_MS + " (the years 0001 to 9999)");
       }
       return new WriteRequest(value, metadata, expiry(limits, nowMs), operator, unixtimeMs);
     }

@@ -19,9 +19,6 @@ import java.util.Map;
  * (prepared once per connection, pipelined), so nothing here ever blocks a thread.
  */
 public final class PgStore implements RecordReader {
-  /** Advisory lock key that elects the one replica purging at a time ("kvspurge" in ASCII). */
-  public static final long PURGE_LOCK_KEY = 0x6b76_7370_7572_6765L;
-
   private final Pool pool;
 
   public PgStore(Pool pool) {
@@ -110,11 +107,17 @@ public final class PgStore implements RecordReader {
         .map(RowSet::rowCount);
   }
 
-  /** Deletes the keys; how many of them were live records. */
-  public Future<Integer> deleteMany(String ns, List<String> keys) {
+  /** Deletes the keys; the keys of the live records it removed. */
+  public Future<List<String>> deleteMany(String ns, List<String> keys) {
     return pool.preparedQuery(SqlStatements.DELETE_MANY)
         .execute(Tuple.tuple().addString(ns).addArrayOfString(keys.toArray(String[]::new)))
-        .map(rows -> rows.iterator().next().getLong(0).intValue());
+        .map(rows -> {
+          List<String> removed = new ArrayList<>(rows.rowCount());
+          for (Row row : rows) {
+            removed.add(row.getString(0));
+          }
+          return removed;
+        });
   }
 
   /** Up to {@code limit} live keys in [{@code from}, {@code to}) after {@code after}, in byte order. */
@@ -130,38 +133,11 @@ public final class PgStore implements RecordReader {
         });
   }
 
-  /** Deletes the record; the number of rows removed (0 when it was absent). */
+  /** Deletes the record; 1 when it removed a live record, 0 when there was none. */
   public Future<Integer> delete(String ns, String key) {
     return pool.preparedQuery(SqlStatements.DELETE)
         .execute(Tuple.of(ns, key))
         .map(RowSet::rowCount);
-  }
-
-  /**
-   * Deletes one batch of expired rows if this process holds the purge lock for the batch's
-   * transaction; the number deleted, or -1 when another replica is purging.
-   */
-  public Future<Integer> purgeExpiredBatch(int batchSize) {
-    return pool.withTransaction(conn -> conn.preparedQuery(SqlStatements.TRY_PURGE_LOCK)
-        .execute(Tuple.of(PURGE_LOCK_KEY))
-        .compose(locked -> {
-          if (!locked.iterator().next().getBoolean(0)) {
-            return Future.succeededFuture(-1);
-          }
-          return conn.preparedQuery(SqlStatements.DELETE_EXPIRED_BATCH)
-              .execute(Tuple.of(batchSize))
-              .map(RowSet::rowCount);
-        }));
-  }
-
-  /** Age of the oldest expired row still stored, in milliseconds. */
-  public Future<Long> purgeLagMs() {
-    return pool.query(SqlStatements.PURGE_LAG_MS).execute().map(rows -> rows.iterator().next().getLong(0));
-  }
-
-  /** Succeeds when the database answers a query. */
-  public Future<Void> ping() {
-    return pool.query("SELECT 1").execute().mapEmpty();
   }
 
   private static Tuple writeParams(String ns, String key, String value, String metadata, Expiry expiry) {

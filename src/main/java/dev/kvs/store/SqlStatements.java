@@ -62,7 +62,15 @@ final class SqlStatements {
     }
   }
 
-  static final String DELETE = "DELETE FROM kv WHERE ns = $1 AND key = $2";
+  /**
+   * A delete leaves a tombstone: the row stays, expired as of now (so invisible at once), and keeps
+   * its created_at until the purge removes it. A re-create in the same millisecond therefore still
+   * finds the previous created_at and moves past it, so created_at never repeats for a key and a
+   * "=" compare-and-swap can never match a different record. Only a live record counts as removed.
+   */
+  private static final String TOMBSTONE = "UPDATE kv SET expired_at = date_trunc('milliseconds', now()) ";
+
+  static final String DELETE = TOMBSTONE + "WHERE ns = $1 AND key = $2 AND expired_at > now()";
 
   /** Live records of many keys ($2: text[]). */
   static final String SELECT_LIVE_MANY =
@@ -82,11 +90,8 @@ final class SqlStatements {
       ORDER BY i.key
       """ + ON_CONFLICT_OVERWRITE;
 
-  /** Deletes many keys ($2: text[]); counts the live records among those removed. */
-  static final String DELETE_MANY = """
-      WITH deleted AS (DELETE FROM kv WHERE ns = $1 AND key = ANY($2) RETURNING expired_at)
-      SELECT count(*) FILTER (WHERE expired_at > now()) FROM deleted
-      """;
+  /** Deletes many keys ($2: text[]) as {@link #DELETE} does; returns the keys of the live records removed. */
+  static final String DELETE_MANY = TOMBSTONE + "WHERE ns = $1 AND key = ANY($2) AND expired_at > now() RETURNING key";
 
   /**
    * One page of a listing: keys in [$2, $3) (the prefix range: literal, no LIKE wildcards), after
@@ -104,18 +109,48 @@ final class SqlStatements {
   static final String TRY_PURGE_LOCK = "SELECT pg_try_advisory_xact_lock($1)";
 
   /**
-   * Deletes up to $1 expired rows. The expiry is checked again on the row being deleted, so a
-   * row rewritten (and so revived) between the two scans is kept.
+   * Deletes the oldest expired rows, {@code batchSize} at most, and returns how many it chose and
+   * how many it deleted. Its cost follows the batch, never the backlog, whatever the planner's
+   * statistics say (they seldom know of the rows that expired since the last ANALYZE):
+   * <ul>
+   *   <li>the batch is read in expiry order along the expired_at index and stops at the limit;</li>
+   *   <li>the rows are deleted by their ctid alone, a TID scan: the re-check of the expiry that a
+   *       concurrent revival needs is done by FOR UPDATE instead (it re-reads a row updated since
+   *       the snapshot and drops it when no longer expired), so the DELETE has no condition the
+   *       planner could prefer to drive from the expired_at index and filter by ctid;</li>
+   *   <li>SKIP LOCKED passes over rows a writer holds rather than waiting for them;</li>
+   *   <li>the limit and the grace are literals, not parameters: the prepared statement's generic
+   *       plan is the plan checked in the tests.</li>
+   * </ul>
+   * A row is only purged once its created_at is {@code graceMs} in the past, longer than any
+   * statement may run: a write still in flight then always finds, or starts after, a newer clock
+   * than the purged row's created_at (see {@link #DELETE}).
    */
-  static final String DELETE_EXPIRED_BATCH = """
-      DELETE FROM kv
-      WHERE ctid = ANY (ARRAY (SELECT ctid FROM kv WHERE expired_at <= now() LIMIT $1))
-        AND expired_at <= now()
-      """;
+  static String deleteExpiredBatch(int batchSize, long graceMs) {
+    return """
+        WITH batch AS (
+          SELECT ctid FROM kv
+          WHERE expired_at <= now() AND created_at < now() - interval '%d milliseconds'
+          ORDER BY expired_at
+          LIMIT %d
+          FOR UPDATE SKIP LOCKED
+        ), purged AS (
+          DELETE FROM kv WHERE ctid = ANY (ARRAY (SELECT ctid FROM batch)) RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM batch) AS chosen, (SELECT count(*) FROM purged) AS deleted
+        """.formatted(graceMs, batchSize);
+  }
 
-  /** How long the oldest expired row has waited for the purge, in milliseconds (0 when none). */
-  static final String PURGE_LAG_MS = """
-      SELECT COALESCE((extract(epoch FROM now() - min(expired_at)) * 1000)::int8, 0)
-      FROM kv WHERE expired_at <= now()
-      """;
+  /**
+   * The expiry of the oldest row the purge may take now, or null: the index's first entries, in
+   * the same order and with the same conditions as the purge's batches.
+   */
+  static String oldestPurgeable(long graceMs) {
+    return """
+        SELECT expired_at FROM kv
+        WHERE expired_at <= now() AND created_at < now() - interval '%d milliseconds'
+        ORDER BY expired_at
+        LIMIT 1
+        """.formatted(graceMs);
+  }
 }

@@ -34,19 +34,19 @@ class KvsConfigTest {
     // 1,000 items, each with value and metadata at their limits fully \\u-escaped, a 512-byte key
     // escaped, and the field names.
     int worstItem = 6 * config.limits().maxValueBytes() + 6 * config.limits().maxMetadataBytes() + 2 * 512 + 200;
-    assertTrue(config.maxBulkBodyBytes() >= 1_000L * worstItem, "bulk " + config.maxBulkBodyBytes() + " < " + 1_000L * worstItem);
+    assertTrue(config.http().bodyLimits().bulkWrite() >= 1_000L * worstItem, "bulk " + config.http().bodyLimits().bulkWrite() + " < " + 1_000L * worstItem);
   }
 
   @Test
   void theBulkLimitGrowsWithTheValueLimit() {
     KvsConfig config = KvsConfig.fromEnv(Map.of("KVS_MAX_VALUE_BYTES", "4096"));
-    assertTrue(config.maxBulkBodyBytes() >= 1_000L * 6 * 4096, "bulk " + config.maxBulkBodyBytes());
+    assertTrue(config.http().bodyLimits().bulkWrite() >= 1_000L * 6 * 4096, "bulk " + config.http().bodyLimits().bulkWrite());
   }
 
   @Test
   void defaultsMatchTheReadme() {
     KvsConfig config = KvsConfig.fromEnv(Map.of());
-    assertEquals(8080, config.httpPort());
+    assertEquals(8080, config.http().port());
     assertEquals(2_000, config.cache().ttlMs());
     assertEquals(100_000, config.cache().maxEntries());
   }

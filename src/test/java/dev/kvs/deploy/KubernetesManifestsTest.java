@@ -97,8 +97,8 @@ class KubernetesManifestsTest {
   private static final Set<String> CNPG_APP_SECRET_KEYS = Set.of("username", "password", "host", "port",
       "dbname", "uri", "jdbc-uri", "pgpass", "fqdn-uri", "fqdn-jdbc-uri");
 
-  /** Connections one replica holds besides its pool: the cache's LISTEN connection, Flyway's at start. */
-  private static final int CONNECTIONS_BESIDES_POOL = 2;
+  /** Connections one replica holds besides its pool: LISTEN and the background pool (Flyway closes its own first). */
+  private static final int CONNECTIONS_BESIDES_POOL = dev.kvs.config.DatabaseConfig.CONNECTIONS_BESIDES_POOL;
   /** Connections PostgreSQL keeps from KVS: superuser_reserved_connections and the operator's own. */
   private static final int CONNECTIONS_KEPT_FREE = 10;
   private static final int POSTGRES_DEFAULT_MAX_CONNECTIONS = 100;
@@ -210,8 +210,8 @@ class KubernetesManifestsTest {
     Manifests m = manifests(set);
     KvsConfig config = m.serviceConfig();
     ContainerPort http = m.port("http");
-    assertEquals(config.httpPort(), http.getContainerPort(), set + ": containerPort http vs KVS_HTTP_PORT (or its default)");
-    assertEquals(Integer.toString(config.httpPort()), m.podAnnotations().get("prometheus.io/port"), set + ": prometheus.io/port");
+    assertEquals(config.http().port(), http.getContainerPort(), set + ": containerPort http vs KVS_HTTP_PORT (or its default)");
+    assertEquals(Integer.toString(config.http().port()), m.podAnnotations().get("prometheus.io/port"), set + ": prometheus.io/port");
     assertEquals("true", m.podAnnotations().get("prometheus.io/scrape"), set + ": prometheus.io/scrape");
   }
 
@@ -439,7 +439,7 @@ class KubernetesManifestsTest {
     int port = base.port("http").getContainerPort();
     assertEquals(Integer.toString(port), docker.single("EXPOSE"), "Dockerfile EXPOSE is the container port");
     // `docker run` sets nothing: the image exposes the port the service listens on by default.
-    assertEquals(Integer.toString(KvsConfig.fromEnv(Map.of()).httpPort()), docker.single("EXPOSE"), "Dockerfile EXPOSE is KVS_HTTP_PORT's default");
+    assertEquals(Integer.toString(KvsConfig.fromEnv(Map.of()).http().port()), docker.single("EXPOSE"), "Dockerfile EXPOSE is KVS_HTTP_PORT's default");
     assertEquals(Integer.toString(port), text(jib, "configuration", "container", "ports", "port"), "Jib port is the container port");
 
     List<String> entrypoint = List.of(YAML.readValue(docker.single("ENTRYPOINT"), String[].class));

@@ -28,9 +28,9 @@ class KvPathTest {
   }
 
   @Test
-  void brokenEscapesAreInvalidKeys() {
-    assertEquals("invalid_key", assertThrows(KvsException.class, () -> KvPath.parse("/v1/ns/a/kv/x%2")).code());
-    assertEquals("invalid_key", assertThrows(KvsException.class, () -> KvPath.parse("/v1/ns/a/kv/x%G0")).code());
+  void brokenEscapesAreInvalidRequests() {
+    assertEquals("invalid_request", assertThrows(KvsException.class, () -> KvPath.parse("/v1/ns/a/kv/x%2")).code());
+    assertEquals("invalid_request", assertThrows(KvsException.class, () -> KvPath.parse("/v1/ns/a/kv/x%G0")).code());
   }
 
   @Test

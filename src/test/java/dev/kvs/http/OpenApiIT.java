@@ -68,7 +68,7 @@ class OpenApiIT {
           continue;
         }
         Future<HttpResponse<Buffer>> sent = kvs.http.request(HttpMethod.valueOf(field.toUpperCase()), uri)
-            .sendBuffer(Buffer.buffer(field.equals("post") ? "{\"keys\": []}" : "{\"value\": 1}"));
+            .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(field.equals("post") ? "{\"keys\": []}" : "{\"value\": 1}"));
         HttpResponse<Buffer> answer = sent.await();
         String what = field + " " + uri + " -> " + answer.statusCode() + " " + answer.bodyAsString();
         assertNotEquals(405, answer.statusCode(), what);

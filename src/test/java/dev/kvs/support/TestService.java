@@ -82,7 +82,7 @@ public final class TestService implements AutoCloseable {
     PrometheusMeterRegistry registry = Metrics.newRegistry();
     Vertx vertx = Metrics.newVertx(registry, new VertxOptions());
     KvsApplication app = KvsApplication.start(vertx, config, registry, reads).await();
-    return new TestService(vertx, registry, db, config.httpPort(), config, app, ownsDatabase);
+    return new TestService(vertx, registry, db, config.http().port(), config, app, ownsDatabase);
   }
 
   public static String path(String ns, String key) {
@@ -108,11 +108,11 @@ public final class TestService implements AutoCloseable {
   }
 
   public HttpResponse<Buffer> put(String key, JsonObject body) {
-    return http.put(path(NS, key)).sendBuffer(body.toBuffer()).await();
+    return http.put(path(NS, key)).sendJsonObject(body).await();
   }
 
   public HttpResponse<Buffer> putRaw(String key, String body) {
-    return http.put(path(NS, key)).sendBuffer(Buffer.buffer(body)).await();
+    return http.put(path(NS, key)).putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body)).await();
   }
 
   public HttpResponse<Buffer> delete(String key) {
