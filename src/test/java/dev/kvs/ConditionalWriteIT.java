@@ -115,6 +115,38 @@ class ConditionalWriteIT {
   }
 
   @Test
+  void createdAtNeverRepeatsAcrossADeleteAndReCreateInTheSameMillisecond() {
+    // Overwrites faster than the clock push created_at ahead of it (each is the previous + 1 ms);
+    // staged here by moving it an hour ahead. A delete and a re-create must still move past it.
+    long first = createdAtMs(kvs.put("reborn", write("first life")), "reborn");
+    kvs.execute("UPDATE kv SET created_at = created_at + interval '1 hour' WHERE ns = 'test' AND key = 'reborn'");
+    long ranAhead = createdAtMs(kvs.get("reborn"), "reborn");
+    assertEquals(first + 3_600_000, ranAhead);
+
+    assertEquals(200, kvs.delete("reborn").statusCode());
+    assertEquals(404, kvs.get("reborn").statusCode());
+    HttpResponse<Buffer> reborn = kvs.put("reborn", write("second life"));
+    assertTrue(createdAtMs(reborn, "reborn") > ranAhead, "the new record's created_at is past every earlier one");
+
+    // So a compare-and-swap holding the first life's created_at cannot overwrite the second life.
+    HttpResponse<Buffer> stale = kvs.put("reborn", conditional("stale swap", "=", ranAhead));
+    assertEquals(404, stale.statusCode(), stale.bodyAsString());
+    assertEquals("condition_failed", errorCode(stale));
+    assertEquals("second life", record(kvs.get("reborn"), "reborn").getString("value"));
+  }
+
+  @Test
+  void aConditionalWriteAfterADeleteIsACreateAndStillMovesPastTheDeletedCreatedAt() {
+    kvs.put("again", write(1));
+    kvs.execute("UPDATE kv SET created_at = created_at + interval '1 hour' WHERE ns = 'test' AND key = 'again'");
+    long ranAhead = createdAtMs(kvs.get("again"), "again");
+    kvs.delete("again");
+    HttpResponse<Buffer> created = kvs.put("again", conditional(2, "=", 0));
+    assertEquals(200, created.statusCode(), "no live record: the condition does not apply");
+    assertTrue(createdAtMs(created, "again") > ranAhead);
+  }
+
+  @Test
   void rowLockedByAnotherWriterGives409ConflictAndNothingChanges() throws Exception {
     HttpResponse<Buffer> seeded = kvs.put("locked", write("before"));
     long createdAt = createdAtMs(seeded, "locked");

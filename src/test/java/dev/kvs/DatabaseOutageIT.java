@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.kvs.support.Await;
+import dev.kvs.support.LogCapture;
 import dev.kvs.support.TcpProxy;
 import dev.kvs.support.TestPostgres;
 import dev.kvs.support.TestService;
@@ -47,7 +51,7 @@ class DatabaseOutageIT {
   }
 
   @Test
-  void lostDatabaseGives503ThenRecoversWithEveryAcknowledgedWrite() throws Exception {
+  void lostDatabaseGives503ThenRecoversWithEveryAcknowledgedWrite() {
     assertEquals(200, kvs.put("kept", write("before the outage")).statusCode());
 
     List<Future<HttpResponse<Buffer>>> writes = new ArrayList<>();
@@ -59,6 +63,7 @@ class DatabaseOutageIT {
     for (int i = 100; i < 200; i++) {
       writes.add(kvs.http.put(TestService.path(TestService.NS, "burst-" + i)).sendJsonObject(write(i)));
     }
+    LogCapture log = new LogCapture();
     proxy.stop();
     Future.join(writes).otherwiseEmpty().await();
 
@@ -71,6 +76,16 @@ class DatabaseOutageIT {
     assertFalse(put.bodyAsString().contains("Exception"), put.bodyAsString());
     assertEquals(503, kvs.http.get("/health/ready").send().await().statusCode());
     assertEquals(200, kvs.http.get("/health/live").send().await().statusCode());
+
+    // Writes whose outcome is unknown are announced; those announcements fail, and that shows.
+    Await.until("failed notifications counted", 10_000,
+        () -> kvs.registry.get("kvs.cache.notify.failures").counter().count() > 0);
+    Await.until("the lost LISTEN connection logged", 10_000, () -> !log.atLeast(Level.WARN, "dev.kvs.cache.ChangeListener")
+        .stream().filter(e -> e.getFormattedMessage().contains("cannot listen")).toList().isEmpty());
+    List<ILoggingEvent> notifyWarnings = log.atLeast(Level.WARN, "dev.kvs.cache.ChangePublisher");
+    assertFalse(notifyWarnings.isEmpty(), "a failed notification is logged");
+    assertTrue(notifyWarnings.size() <= 2, "and rate limited: " + log.text());
+    log.close();
 
     proxy.start();
     awaitReady();
@@ -91,14 +106,8 @@ class DatabaseOutageIT {
     assertEquals(200, kvs.put("after", write("healed")).statusCode());
   }
 
-  private static void awaitReady() throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (System.currentTimeMillis() < deadline) {
-      if (kvs.get("kept").statusCode() == 200) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the service did not recover within 20 s of the database coming back");
+  private static void awaitReady() {
+    Await.until("the service serves again after the database came back", 20_000,
+        () -> kvs.get("kept").statusCode() == 200);
   }
 }

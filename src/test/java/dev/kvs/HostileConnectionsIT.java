@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.kvs.support.Await;
+import dev.kvs.support.LogCapture;
 import dev.kvs.support.RawHttp;
 import dev.kvs.support.TestService;
 import io.vertx.core.buffer.Buffer;
@@ -123,6 +126,26 @@ class HostileConnectionsIT {
       assertEquals(404, client.status(), "answered without waiting for the 50 MB");
       assertTrue(client.closedByServer(5_000), "the unread body is not drained: the connection is closed");
     }
+  }
+
+  @Test
+  void clientsThatHangUpEarlyAreNoErrorOfOurs() throws Exception {
+    try (LogCapture log = new LogCapture()) {
+      for (int i = 0; i < 20; i++) {
+        try (RawHttp client = new RawHttp(kvs.port)) {
+          client.send("PUT " + TestService.path(TestService.NS, "hangup-" + i) + " HTTP/1.1\r\nHost: kvs\r\n"
+              + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"va");
+        }
+        try (RawHttp client = new RawHttp(kvs.port)) {
+          client.send("GET " + TestService.path(TestService.NS, "hangup-" + i) + " HTTP/1.1\r\nHost: kvs\r\n\r\n");
+        }
+      }
+      Await.until("the hung-up connections are gone", 10_000, () -> openConnections() <= 2);
+      assertNormalClientServed("after 40 hang-ups");
+      assertEquals(List.of(), log.atLeast(Level.WARN, "").stream().map(ILoggingEvent::getFormattedMessage).toList(),
+          "nothing logged at WARN or ERROR: " + log.text());
+    }
+    assertEquals(0, kvs.count("key LIKE 'hangup-%'"));
   }
 
   @Test

@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.kvs.support.LogCapture;
 import dev.kvs.support.TestService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +32,12 @@ class InternalErrorIT {
 
   @BeforeAll
   static void start() {
-    kvs = TestService.start("internal", Map.of());
-    kvs.execute("""
+    kvs = withFailingKey(TestService.start("internal", Map.of()));
+  }
+
+  /** A trigger that fails every write of the key "boom" with an error the service has no mapping for. */
+  private static TestService withFailingKey(TestService service) {
+    service.execute("""
         CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF NEW.key = 'boom' THEN
@@ -36,7 +45,8 @@ class InternalErrorIT {
           END IF;
           RETURN NEW;
         END $$""".formatted(SECRET));
-    kvs.execute("CREATE TRIGGER refuse_boom BEFORE INSERT OR UPDATE ON kv FOR EACH ROW EXECUTE FUNCTION refuse_boom()");
+    service.execute("CREATE TRIGGER refuse_boom BEFORE INSERT OR UPDATE ON kv FOR EACH ROW EXECUTE FUNCTION refuse_boom()");
+    return service;
   }
 
   @AfterAll
@@ -66,6 +76,25 @@ class InternalErrorIT {
   void otherKeysAreUnaffected() {
     assertEquals(200, kvs.put("fine", write("v")).statusCode());
     assertEquals(200, kvs.get("fine").statusCode());
+  }
+
+  @Test
+  void internalErrorsAreLoggedWithTheirRequestIdButRateLimited() {
+    try (TestService fresh = withFailingKey(TestService.start("internallog", Map.of()));
+         LogCapture log = new LogCapture()) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        HttpResponse<Buffer> response = fresh.put("boom", write(i));
+        assertEquals(500, response.statusCode());
+        ids.add(response.getHeader("X-Request-Id"));
+      }
+      List<ILoggingEvent> errors = log.atLeast(Level.ERROR, "dev.kvs");
+      assertFalse(errors.isEmpty(), "internal errors are logged");
+      assertTrue(errors.size() <= fresh.config.http().instances(),
+          "50 failures within 10 s log at most one line per event loop: " + log.text());
+      assertTrue(ids.stream().anyMatch(id -> errors.get(0).getFormattedMessage().contains(id)),
+          "the line names the request id its 500 carried: " + log.text());
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.kvs.logging;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Keeps a log line that clients or an outage can trigger at request rate (a 500, a failed
@@ -15,12 +16,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LogRateLimit {
   private final long intervalNanos;
+  private final LongSupplier nanoClock;
   private final AtomicLong nextAllowedNanos;
   private final AtomicLong heldBack = new AtomicLong();
 
   public LogRateLimit(long interval, TimeUnit unit) {
+    this(interval, unit, System::nanoTime);
+  }
+
+  LogRateLimit(long interval, TimeUnit unit, LongSupplier nanoClock) {
     this.intervalNanos = unit.toNanos(interval);
-    this.nextAllowedNanos = new AtomicLong(System.nanoTime());
+    this.nanoClock = nanoClock;
+    this.nextAllowedNanos = new AtomicLong(nanoClock.getAsLong());
   }
 
   /**
@@ -28,7 +35,7 @@ public final class LogRateLimit {
    * lines were held back since the last one logged.
    */
   public String permit() {
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     long next = nextAllowedNanos.get();
     if (now - next < 0 || !nextAllowedNanos.compareAndSet(next, now + intervalNanos)) {
       heldBack.incrementAndGet();

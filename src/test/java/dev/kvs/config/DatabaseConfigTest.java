@@ -2,6 +2,7 @@ package dev.kvs.config;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,17 @@ class DatabaseConfigTest {
     assertEquals("pw", db.password());
     assertEquals("jdbc:postgresql://db.example:6543/kv", db.jdbcUrl());
     assertEquals("postgresql://app@db.example:6543/kv", db.describe(), "never the password");
+  }
+
+  @Test
+  void aMalformedUrlIsRefusedWithoutShowingItsPassword() {
+    for (String url : new String[] {
+        "postgresql://app:Sup3rS3cret@db.example:port/kv", "postgres://app:Sup3rS3cret@[db.example/kv",
+        "mysql://app:Sup3rS3cret@db.example/kv", "postgresql://app:Sup3rS3cret@@db.example:99999/kv"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> from(Map.of("KVS_DB_URL", url)), url);
+      assertTrue(e.getMessage().contains("KVS_DB_URL"), e.getMessage());
+      assertFalse(e.getMessage().contains("Sup3rS3cret"), "the password leaks: " + e.getMessage());
+    }
   }
 
   @Test
