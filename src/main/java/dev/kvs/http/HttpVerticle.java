@@ -66,8 +66,10 @@ public final class HttpVerticle extends VerticleBase {
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.POST, HttpMethod.DELETE))
           .allowedHeaders(Set.of("Content-Type", "Authorization")));
     }
-    new OpsRoutes(readiness, registry, responses).mount(router, openApi);
+    // The key-value routes first: they read the raw path, where the router matches the normalised
+    // one, so a key such as "../../health/live" is a key, never a way to another endpoint.
     new KvRoutes(service, new WriteRequestParser(config.limits()), responses, http).mount(router.route());
+    new OpsRoutes(readiness, registry, responses).mount(router, openApi);
     router.route().failureHandler(responses::routingFailure);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       router.errorHandler(status, ctx -> responses.routerStatus(ctx, status));

@@ -56,6 +56,48 @@ public final class RawHttp implements AutoCloseable {
     return head;
   }
 
+  /** A whole response: status, head and body. */
+  public record Response(int status, String head, byte[] body) {
+    public String bodyText() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * The next response in full, its body read by Content-Length (or to the end of the stream when
+   * there is none); {@code withBody} false for the answer to a HEAD. Status -1 when the server
+   * closed without answering.
+   */
+  public Response response(boolean withBody) throws IOException {
+    Response response = nextResponse(withBody);
+    while (response.status() >= 100 && response.status() < 200) {
+      response = nextResponse(withBody); // "100 Continue" and other interim answers precede the real one
+    }
+    return response;
+  }
+
+  private Response nextResponse(boolean withBody) throws IOException {
+    InputStream in = socket.getInputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        return new Response(-1, out.toString(StandardCharsets.ISO_8859_1), new byte[0]);
+      }
+      out.write(b);
+      matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    String head = out.toString(StandardCharsets.ISO_8859_1);
+    int status = Integer.parseInt(head.substring(9, 12));
+    if (!withBody || status < 200) {
+      return new Response(status, head, new byte[0]);
+    }
+    int length = contentLength(head);
+    byte[] body = length >= 0 ? in.readNBytes(length) : in.readAllBytes();
+    return new Response(status, head, body);
+  }
+
   /** Whether the server has closed the connection: a read sees the end of the stream within {@code timeoutMs}. */
   public boolean closedByServer(int timeoutMs) throws IOException {
     int previous = socket.getSoTimeout();
@@ -78,13 +120,14 @@ public final class RawHttp implements AutoCloseable {
     }
   }
 
+  /** The Content-Length of a response head, or -1 when it has none. */
   private static int contentLength(String head) {
     for (String line : head.split("\r\n")) {
       if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
         return Integer.parseInt(line.substring(15).trim());
       }
     }
-    return 0;
+    return -1;
   }
 
   @Override
