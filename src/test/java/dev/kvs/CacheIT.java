@@ -6,7 +6,9 @@ import static dev.kvs.support.Records.record;
 import static dev.kvs.support.Records.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kvs.support.Await;
 import dev.kvs.support.ObservedReads;
 import dev.kvs.support.TestService;
 import io.vertx.core.Future;
@@ -18,11 +20,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /** The read cache: coalesced misses, negative entries, and no stale read after an acknowledged write. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -51,10 +53,7 @@ class CacheIT {
     for (int i = 0; i < 500; i++) {
       gets.add(kvs.http.get(TestService.path(TestService.NS, "cold")).send());
     }
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (coalesced() - coalescedBefore < 499 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(5);
-    }
+    Await.until("the other 499 GETs joined the load in flight", 20_000, () -> coalesced() - coalescedBefore >= 499);
     gate.complete();
     Future.all(gets).await();
     for (Future<HttpResponse<Buffer>> get : gets) {
@@ -125,9 +124,9 @@ class CacheIT {
     assertEquals(200, kvs.get("brief").statusCode());
     assertEquals(queriesWhileLive, READS[0].queries("brief"), "before its expiry the record is served from the cache");
 
-    Thread.sleep(Math.max(0, expiresAt - System.currentTimeMillis()) + 50);
     // The cache TTL is ten minutes: only the record's own expired_at can end the cached entry.
-    assertEquals(404, kvs.get("brief").statusCode());
+    Await.until("404 once the record expired", 10_000, () -> kvs.get("brief").statusCode() == 404);
+    assertTrue(System.currentTimeMillis() >= expiresAt, "not before its expiry");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kvs.support.Await;
 import dev.kvs.support.TestService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -40,7 +41,8 @@ class OpsIT {
     kvs.put("secret-key-name", write(1));
     kvs.get("secret-key-name");
     kvs.get("absent-key-name");
-    Thread.sleep(300); // let a purge run tick
+    Await.until("a purge run ticked", 10_000,
+        () -> kvs.registry.get("kvs.purge.runs").tag("outcome", "purged").counter().count() > 0);
     HttpResponse<Buffer> scrape = kvs.http.get("/metrics").send().await();
     assertEquals(200, scrape.statusCode());
     assertTrue(scrape.getHeader("content-type").startsWith("text/plain"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kvs.support.Await;
 import dev.kvs.support.DatabaseActivity;
 import dev.kvs.support.TestPostgres;
 import dev.kvs.support.TestService;
@@ -78,7 +79,7 @@ class ProcessIT {
         DatabaseActivity.await(st, "wait_event_type = 'Lock'", "the PUT never reached the row lock");
 
         kvs.destroy(); // SIGTERM
-        Thread.sleep(500);
+        Await.until("the process began to drain", 10_000, () -> logged(log, "shutting down"));
         assertTrue(kvs.isAlive(), "the process waits for the request in flight");
         sql.commit(); // the writer lets go: the PUT completes
 
@@ -119,6 +120,14 @@ class ProcessIT {
         .PUT(HttpRequest.BodyPublishers.ofString(body))
         .build();
     return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static boolean logged(Path log, String text) {
+    try {
+      return Files.readString(log).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static void awaitReady(int port) throws InterruptedException {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kvs.support.Await;
+import dev.kvs.support.DatabaseActivity;
 import dev.kvs.support.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -30,11 +32,11 @@ class ShutdownIT {
           // Hold the row so that the next write is still in flight when the stop begins.
           s.executeQuery("SELECT * FROM kv WHERE key = 'slow' FOR UPDATE").close();
           Future<HttpResponse<Buffer>> inFlight = kvs.http.put(TestService.path(TestService.NS, "slow")).sendJsonObject(write("after"));
-          Thread.sleep(300);
+          DatabaseActivity.await(s, "wait_event_type = 'Lock' AND query LIKE 'INSERT INTO kv%'", "the write never waited");
           assertFalse(inFlight.isComplete());
 
           Future<Void> stopping = kvs.app.stop();
-          Thread.sleep(300);
+          Await.until("the server stopped accepting connections", 10_000, () -> !accepts(kvs.port));
           assertFalse(stopping.isComplete(), "the stop waits for the request in flight");
           holder.rollback();
 
@@ -55,6 +57,14 @@ class ShutdownIT {
         kvs.app.stop().otherwiseEmpty().await();
       }
       kvs.closeAfterStop();
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+      return true;
+    } catch (java.io.IOException refused) {
+      return false;
     }
   }
 }
