@@ -1,5 +1,5 @@
 -- Lists one page of LIMIT keys (default 1000) under a random one-digit prefix of namespace NS
--- (keys k0..k99999 as loaded by ../shared/bench/lua/kvs-load.lua: each prefix holds 11,111 keys).
+-- (keys k0..k99999 as loaded by kvs-load.lua in this directory: each prefix holds 11,111 keys).
 local NS = os.getenv('NS') or 'bench'
 local LIMIT = os.getenv('LIMIT') or '1000'
 local seeded = false
