@@ -54,7 +54,7 @@ public record HttpConfig(
         in.intValue("KVS_HTTP_PORT", 8080, 0, 65_535),
         in.intValue("KVS_HTTP_INSTANCES", cores, 1, 256),
         in.intValue("KVS_HTTP_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
-        in.longValue("KVS_HTTP_IDLE_TIMEOUT_MS", 60_000, 100, 3_600_000),
+        in.longValue("KVS_HTTP_IDLE_TIMEOUT_MS", 120_000, 100, 3_600_000),
         in.longValue("KVS_HTTP_HEAD_TIMEOUT_MS", 10_000, 100, 3_600_000),
         in.longValue("KVS_HTTP_BODY_TIMEOUT_MS", 30_000, 100, 3_600_000),
         in.intValue("KVS_HTTP_MAX_HEADER_BYTES", 8_192, 1_024, 1_048_576),
