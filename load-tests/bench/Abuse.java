@@ -284,7 +284,7 @@ public class Abuse {
     /** An HTTP status the attacker got; {@code what} names the request when it is a 5xx. */
     void status(String variant, int status, String what) {
       outcome(variant, Integer.toString(status));
-      if (status >= 500 && status <= 599) {
+      if (status >= 500 && status <= 599 && !(status == 501 && madeUpMethod(what))) {
         fiveXx.increment();
         count(fiveXxSamples, status + " " + (what == null ? variant : what));
       }
@@ -778,15 +778,16 @@ public class Abuse {
     return target.isEmpty() ? "/" : target;
   }
 
-  /** With ABUSE_DUMP=dir, the exact bytes of requests that ended in a timeout (or other outcome) go there. */
+  /** With ABUSE_DUMP=dir, the exact bytes of requests that got no answer (a timeout, or the connection closed) go there. */
   static final String DUMP = System.getenv("ABUSE_DUMP");
   static final AtomicInteger DUMPED = new AtomicInteger();
 
   static void dump(String outcome, byte[] request) {
-    if (DUMP == null || !outcome.equals("timeout") || DUMPED.incrementAndGet() > 50) {
+    if (DUMP == null || !(outcome.equals("timeout") || outcome.equals("eof")) || DUMPED.incrementAndGet() > 50) {
       return;
     }
     try {
+      Files.createDirectories(Path.of(DUMP));
       Files.write(Path.of(DUMP, outcome + "-" + DUMPED.get() + ".bin"), request);
     } catch (IOException ignored) {
       // a debugging aid only
@@ -1708,11 +1709,26 @@ public class Abuse {
 
   static void recordH2(Ctx c, String variant, String answer) {
     int s = statusOf(answer);
-    if (s >= 500) {
+    // With h2c off, the HTTP/2 preface ("PRI * HTTP/2.0") is an HTTP/1 request of an unknown
+    // method and version: 501 is the documented answer, not a failure.
+    if (s >= 500 && !(s == 501 && variant.contains("prior-knowledge"))) {
       c.fiveXx.increment();
       count(c.fiveXxSamples, s + " " + variant);
     }
     c.outcome(variant, answer);
+  }
+
+  /** The methods HTTP defines; KVS answers any other with 501 not_implemented, as documented. */
+  static final Set<String> STANDARD_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+
+  /** Whether a request description ("METHOD target ...") names a method HTTP does not define. */
+  static boolean madeUpMethod(String what) {
+    if (what == null || what.isBlank()) {
+      return false;
+    }
+    String method = what.strip().split("\\s+", 2)[0];
+    return !STANDARD_METHODS.contains(method);
   }
 
   // ---------------------------------------------------------------------------------------------

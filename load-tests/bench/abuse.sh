@@ -6,6 +6,7 @@
 # Usage: load-tests/bench/abuse.sh [SECONDS_PER_ATTACK]        (default 10)
 # Env:   KVS_JAR (target/kvs.jar), PORT (18480), KVS_ABUSE_DB (kvs_abuse, created if missing),
 #        KVS_ABUSE_LOG (/tmp/kvs-abuse-$PORT.log), ATTACKS (all, or e.g. 1,2,5),
+#        KVS_JAVA_OPTS (JVM options of the service, e.g. -Xmx256m to hold it to a small heap),
 #        PGHOST (127.0.0.1), PGPORT (5432), PGUSER (current user), PGPASSWORD
 # Exit:  non-zero when any 5xx was seen or the service died.
 set -euo pipefail
@@ -41,7 +42,7 @@ trap 'exit 130' INT TERM
 kvs_alive() { [ -r "/proc/$KVS_PID/status" ] && ! grep -q '^State:[[:space:]]*[ZX]' "/proc/$KVS_PID/status"; }
 
 env -u KVS_DB_URL KVS_HTTP_PORT="$PORT" KVS_HTTP_HOST=127.0.0.1 PGDATABASE="$DB" KVS_PURGE_ENABLED=false \
-  "$JAVA_HOME/bin/java" -jar "$JAR" >"$LOG" 2>&1 &
+  "$JAVA_HOME/bin/java" ${KVS_JAVA_OPTS:-} -jar "$JAR" >"$LOG" 2>&1 &
 KVS_PID=$!
 for _ in $(seq 1 120); do
   curl -sf -o /dev/null --max-time 2 "$URL/health/ready" && break

@@ -66,13 +66,13 @@ public final class KvsApplication {
           DatabaseConfig db = config.database();
           Pool pool = PgBuilder.pool()
               .with(db.poolOptions())
-              .with(db.transportOptions())
+              .with(db.transportOptions("kvs"))
               .connectingTo(db.connectOptions())
               .using(vertx)
               .build();
           Pool background = PgBuilder.pool()
               .with(db.backgroundPoolOptions())
-              .with(db.transportOptions())
+              .with(db.transportOptions("kvs-background"))
               .connectingTo(db.connectOptions().addProperty("application_name", "kvs-background"))
               .using(vertx)
               .build();

@@ -142,9 +142,13 @@ class HostileConnectionsIT {
         try (RawHttp client = new RawHttp(kvs.port)) {
           client.send("GET " + TestService.path(TestService.NS, "hangup-" + i) + " HTTP/1.1\r\nHost: kvs\r\n\r\n");
         }
+        RawHttp crashing = new RawHttp(kvs.port);
+        crashing.send("POST /v1/ns/test/bulk/write HTTP/1.1\r\nHost: kvs\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"items\": [");
+        crashing.reset();
       }
       Await.until("the hung-up connections are gone", 10_000, () -> openConnections() <= 2);
-      assertNormalClientServed("after 40 hang-ups");
+      assertNormalClientServed("after 60 hang-ups");
       assertEquals(List.of(), log.atLeast(Level.WARN, "").stream().map(ILoggingEvent::getFormattedMessage).toList(),
           "nothing logged at WARN or ERROR: " + log.text());
     }

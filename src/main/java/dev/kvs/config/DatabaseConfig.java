@@ -111,9 +111,13 @@ public record DatabaseConfig(
     return options;
   }
 
-  /** TCP settings of the pool's connections: a dead host fails fast instead of hanging a request. */
-  public NetClientOptions transportOptions() {
-    return new NetClientOptions().setConnectTimeout(connectTimeoutMs).setTcpNoDelay(true).setTcpKeepAlive(true);
+  /**
+   * TCP settings of a pool's connections: a dead host fails fast instead of hanging a request.
+   * {@code name} labels the pool's connection metrics (client_name).
+   */
+  public NetClientOptions transportOptions(String name) {
+    return new NetClientOptions().setConnectTimeout(connectTimeoutMs).setTcpNoDelay(true).setTcpKeepAlive(true)
+        .setMetricsName(name);
   }
 
   /**

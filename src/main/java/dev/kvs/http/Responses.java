@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.io.IOException;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -67,8 +68,13 @@ final class Responses {
    */
   void routingFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    if (failure instanceof HttpClosedException || ctx.response().closed()) {
-      LOG.debug("client closed the connection before its answer: {} {}", ctx.request().method(), ctx.request().path());
+    if (failure instanceof HttpClosedException || failure instanceof IOException || ctx.response().closed()) {
+      // Closed or reset by the client while its request was still arriving.
+      LOG.debug("client went away before its answer: {} {}: {}", ctx.request().method(), ctx.request().path(),
+          failure == null ? "closed" : failure.toString());
+      if (!ctx.response().closed()) {
+        ctx.request().connection().close();
+      }
       return;
     }
     int status = ctx.statusCode();

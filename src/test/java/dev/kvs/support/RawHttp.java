@@ -130,6 +130,12 @@ public final class RawHttp implements AutoCloseable {
     return -1;
   }
 
+  /** Closes with a reset (RST) instead of an orderly close, as a crashed client or a proxy would. */
+  public void reset() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();
