@@ -70,6 +70,25 @@ class HostileConnectionsIT {
   }
 
   @Test
+  void aKeepAliveConnectionIsClosedAtTheHeadDeadlineAfterEachKindOfAnswer() throws Exception {
+    String body = "{\"value\": 1}";
+    String[] requests = {
+        "PUT " + TestService.path(TestService.NS, "kept-alive") + " HTTP/1.1\r\nHost: kvs\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + body.length() + "\r\n\r\n" + body,
+        "GET " + TestService.path(TestService.NS, "never-there") + " HTTP/1.1\r\nHost: kvs\r\n\r\n",
+        "PATCH " + TestService.path(TestService.NS, "kept-alive") + " HTTP/1.1\r\nHost: kvs\r\n\r\n",
+        "GET /health/live HTTP/1.1\r\nHost: kvs\r\n\r\n"};
+    int[] statuses = {200, 404, 405, 200};
+    for (int i = 0; i < requests.length; i++) {
+      try (RawHttp client = new RawHttp(kvs.port)) {
+        assertEquals(statuses[i], client.send(requests[i]).status());
+        assertEquals(statuses[i], client.send(requests[i]).status(), "the connection is kept alive between requests");
+        assertTrue(client.closedByServer(10_000), "then closed when no next request comes: " + requests[i]);
+      }
+    }
+  }
+
+  @Test
   void aHeadDribbledAByteAtATimeIsCutOffAtTheDeadline() throws Exception {
     try (RawHttp slow = new RawHttp(kvs.port)) {
       slow.send("GET /health/live HTTP/1.1\r\nHost: kvs\r\n");

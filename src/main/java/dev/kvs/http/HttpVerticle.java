@@ -30,6 +30,7 @@ public final class HttpVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final AtomicInteger openConnections;
   private HttpServer server;
+  private ConnectionGuard connections;
 
   /**
    * @param readiness succeeds when the database answers, asked on a connection of its own
@@ -54,11 +55,10 @@ public final class HttpVerticle extends VerticleBase {
     HttpConfig http = config.http();
     Responses responses = new Responses(config.retryAfterSeconds());
     int instances = Math.max(1, http.instances());
-    ConnectionGuard connections = new ConnectionGuard(vertx, (http.maxConnections() + instances - 1) / instances,
+    connections = new ConnectionGuard(vertx, (http.maxConnections() + instances - 1) / instances,
         http.headTimeoutMs(), openConnections, registry);
 
     Router router = Router.router(vertx);
-    router.route().handler(connections::requestArrived);
     router.route().handler(new RequestGuard(responses)::handle);
     if (!http.corsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create()
@@ -78,7 +78,10 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(serverOptions(http))
         .connectionHandler(connections::connected)
         .invalidRequestHandler(responses::invalidRequest)
-        .requestHandler(router);
+        .requestHandler(request -> {
+          connections.requestArrived(request);
+          router.handle(request);
+        });
     return server.listen();
   }
 
@@ -101,6 +104,9 @@ public final class HttpVerticle extends VerticleBase {
   /** Stops accepting connections and lets in-flight requests finish, up to the grace period. */
   @Override
   public Future<?> stop() {
+    if (connections != null) {
+      connections.stop();
+    }
     return server == null ? Future.succeededFuture() : server.shutdown(config.shutdownGraceMs(), TimeUnit.MILLISECONDS);
   }
 }

@@ -59,7 +59,7 @@ final class KvRoutes {
   }
 
   void mount(Route route) {
-    route.handler(this::resolve).handler(this::readBody).handler(this::serve);
+    route.handler(this::resolve).handler(this::readBody).handler(this::serve).failureHandler(this::failed);
   }
 
   private void resolve(RoutingContext ctx) {
@@ -93,9 +93,9 @@ final class KvRoutes {
       return;
     }
     if (!ctx.request().isEnded()) {
-      long timer = ctx.vertx().setTimer(bodyTimeoutMs, id -> bodyTooSlow(ctx));
-      ctx.put(BODY_TIMER, timer);
-      ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer));
+      // Cancelled when the body is in (serve) or reading it failed (failed): a timer left running
+      // would hold the request and its partial body until it fires.
+      ctx.put(BODY_TIMER, ctx.vertx().setTimer(bodyTimeoutMs, id -> bodyTooSlow(ctx)));
     }
     bodyReaders.get(path.resource()).handle(ctx);
   }
@@ -111,10 +111,7 @@ final class KvRoutes {
       ctx.next();
       return;
     }
-    Long timer = ctx.remove(BODY_TIMER);
-    if (timer != null) {
-      ctx.vertx().cancelTimer(timer);
-    }
+    cancelBodyTimer(ctx);
     if (ctx.response().ended()) {
       return; // answered 408 while the last bytes were arriving
     }
@@ -137,6 +134,19 @@ final class KvRoutes {
       }
     } catch (KvsException e) {
       responses.failure(ctx, e); // a request that failed validation before reaching the service
+    }
+  }
+
+  /** Any failure on the way (413 from the body reader, a client gone): stop the body deadline, then answer. */
+  private void failed(RoutingContext ctx) {
+    cancelBodyTimer(ctx);
+    ctx.next();
+  }
+
+  private static void cancelBodyTimer(RoutingContext ctx) {
+    Long timer = ctx.remove(BODY_TIMER);
+    if (timer != null) {
+      ctx.vertx().cancelTimer(timer);
     }
   }
 
