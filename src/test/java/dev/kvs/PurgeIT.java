@@ -106,10 +106,12 @@ class PurgeIT {
     kvs.execute("CREATE TRIGGER held_revival BEFORE UPDATE ON kv FOR EACH ROW EXECUTE FUNCTION held_revival()");
     try (Connection test = kvs.sql(); Statement s = test.createStatement()) {
       s.execute("SELECT pg_advisory_lock(4242)");
+      s.execute("SELECT pg_advisory_lock(" + PurgeStore.PURGE_LOCK_KEY + ")"); // the periodic purge keeps off the row for now
       kvs.execute("INSERT INTO kv VALUES ('test', 'racing', '\"old\"', NULL, now() - interval '2 hours', now() - interval '1 hour')");
       Future<HttpResponse<Buffer>> revival = kvs.http.put(TestService.path(TestService.NS, "racing"))
           .sendJsonObject(write("revived"));
       DatabaseActivity.await(s, "wait_event = 'advisory' AND query LIKE 'INSERT INTO kv%'", "the write never reached its trigger");
+      s.execute("SELECT pg_advisory_unlock(" + PurgeStore.PURGE_LOCK_KEY + ")");
 
       assertEquals(0, kvs.app.purge().runOnce().await(), "the purge skipped the row the writer holds");
       assertFalse(revival.isComplete(), "the writer still holds the row: the purge did not wait for it");

@@ -53,7 +53,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private Future<HttpServer> listen(Buffer openApi) {
     HttpConfig http = config.http();
-    Responses responses = new Responses(config.retryAfterSeconds());
+    Responses responses = new Responses(vertx, config.retryAfterSeconds());
     int instances = Math.max(1, http.instances());
     connections = new ConnectionGuard(vertx, (http.maxConnections() + instances - 1) / instances,
         http.headTimeoutMs(), openConnections, registry);

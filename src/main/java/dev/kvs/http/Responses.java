@@ -5,6 +5,7 @@ import dev.kvs.service.KvsException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
@@ -29,10 +30,15 @@ final class Responses {
   private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json; charset=utf-8");
 
+  /** How long a connection is drained after an answer that left its request body unread. */
+  private static final long LINGER_MS = 2_000;
+
+  private final Vertx vertx;
   private final CharSequence retryAfterSeconds;
   private final LogRateLimit internalErrors = new LogRateLimit(10, TimeUnit.SECONDS);
 
-  Responses(int retryAfterSeconds) {
+  Responses(Vertx vertx, int retryAfterSeconds) {
+    this.vertx = vertx;
     this.retryAfterSeconds = HttpHeaders.createOptimized(Integer.toString(retryAfterSeconds));
   }
 
@@ -131,7 +137,7 @@ final class Responses {
    * before reading it, or a body where none belongs), the connection is closed after the answer:
    * draining a body nobody will use would let a client keep the server reading for nothing.
    */
-  private static void send(HttpServerRequest request, int status, Buffer body) {
+  private void send(HttpServerRequest request, int status, Buffer body) {
     HttpServerResponse response = request.response();
     if (response.ended() || response.closed()) {
       return;
@@ -140,10 +146,28 @@ final class Responses {
     response.headers().set(HttpHeaders.CONTENT_TYPE, JSON);
     if (request.version() != HttpVersion.HTTP_2 && !request.isEnded() && declaresBody(request)) {
       response.headers().set(HttpHeaders.CONNECTION, "close");
-      response.end(body).onComplete(done -> request.connection().close());
+      response.end(body).onComplete(done -> closeAfterUnreadBody(request));
     } else {
       response.end(body);
     }
+  }
+
+  /**
+   * Closing a connection with request bytes still unread makes the kernel reset it, and the reset
+   * can destroy the answer before the client has read it. So what is still arriving is read and
+   * dropped until the request ends, for {@link #LINGER_MS} at most, and then the connection closes.
+   */
+  private void closeAfterUnreadBody(HttpServerRequest request) {
+    if (request.isEnded()) {
+      request.connection().close();
+      return;
+    }
+    long linger = vertx.setTimer(LINGER_MS, id -> request.connection().close());
+    request.handler(dropped -> { }).endHandler(ended -> {
+      vertx.cancelTimer(linger);
+      request.connection().close();
+    });
+    request.resume();
   }
 
   private static boolean declaresBody(HttpServerRequest request) {

@@ -80,7 +80,7 @@ class OpenApiIT {
   /** What the router really serves: the operations routes it mounts, and the key-value resources it dispatches. */
   private static TreeSet<String> servedRoutes() {
     Router router = Router.router(kvs.vertx);
-    new OpsRoutes(() -> Future.succeededFuture(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new Responses(1))
+    new OpsRoutes(() -> Future.succeededFuture(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new Responses(kvs.vertx, 1))
         .mount(router, Buffer.buffer());
     TreeSet<String> served = new TreeSet<>();
     router.getRoutes().forEach(route -> route.methods().forEach(m -> served.add(m.name() + " " + route.getPath())));
