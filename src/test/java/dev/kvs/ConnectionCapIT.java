@@ -68,7 +68,8 @@ class ConnectionCapIT {
         busy.add(new RawHttp(kvs.port).send("PUT " + TestService.path(TestService.NS, "held") + " HTTP/1.1\r\nHost: kvs\r\n"
             + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
       }
-      DatabaseActivity.await(s, "wait_event_type = 'Lock' AND query LIKE 'INSERT INTO kv%'", "the writes never waited");
+      // Every one of them in flight: a connection whose request has not arrived yet counts as idle.
+      DatabaseActivity.await(s, "wait_event_type = 'Lock' AND query LIKE 'INSERT INTO kv%'", CAP, "the writes never waited");
 
       try (RawHttp extra = new RawHttp(kvs.port)) {
         assertTrue(extra.closedByServer(5_000), "the connection over the cap is closed");

@@ -13,12 +13,18 @@ public final class DatabaseActivity {
    * failing with {@code failure} after 10 s.
    */
   public static void await(Statement sql, String condition, String failure) throws SQLException, InterruptedException {
+    await(sql, condition, 1, failure);
+  }
+
+  /** As {@link #await(Statement, String, String)}, until at least {@code backends} backends match. */
+  public static void await(Statement sql, String condition, int backends, String failure)
+      throws SQLException, InterruptedException {
     long deadline = System.currentTimeMillis() + 10_000;
     while (true) {
       try (ResultSet rs = sql.executeQuery(
           "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND " + condition)) {
         rs.next();
-        if (rs.getInt(1) > 0) {
+        if (rs.getInt(1) >= backends) {
           return;
         }
       }
