@@ -4,12 +4,10 @@ import static dev.kvs.support.Records.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kvs.support.DatabaseActivity;
+import dev.kvs.support.Await;
 import dev.kvs.support.RawHttp;
 import dev.kvs.support.TestService;
 import java.net.Socket;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +28,7 @@ class ConnectionCapIT {
     kvs = TestService.start("conncap", Map.of(
         "KVS_HTTP_INSTANCES", "1",
         "KVS_HTTP_MAX_CONNECTIONS", Integer.toString(CAP),
-        "KVS_DB_LOCK_TIMEOUT_MS", "30000"));
+        "KVS_HTTP_BODY_TIMEOUT_MS", "60000"));
   }
 
   @AfterAll
@@ -57,30 +55,40 @@ class ConnectionCapIT {
 
   @Test
   void whenEveryConnectionIsBusyANewOneIsRefusedAndTheBusyOnesFinish() throws Exception {
-    kvs.put("held", write("before"));
     double refusedBefore = closedFor("refused");
+    String body = "{\"value\": \"busy\"}";
     List<RawHttp> busy = new ArrayList<>();
-    try (Connection sql = kvs.sql(); Statement s = sql.createStatement()) {
-      sql.setAutoCommit(false);
-      s.execute("SELECT * FROM kv WHERE key = 'held' FOR UPDATE"); // every write to 'held' waits
+    try {
       for (int i = 0; i < CAP; i++) {
-        String body = "{\"value\": " + i + "}";
-        busy.add(new RawHttp(kvs.port).send("PUT " + TestService.path(TestService.NS, "held") + " HTTP/1.1\r\nHost: kvs\r\n"
-            + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
+        // A request whose body is still arriving keeps its connection busy.
+        busy.add(new RawHttp(kvs.port).send("PUT " + TestService.path(TestService.NS, "busy-" + i) + " HTTP/1.1\r\n"
+            + "Host: kvs\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+            + body.substring(0, 5)));
+        // One at a time, each in flight before the next connects: until its request head arrives,
+        // a connection is idle, and the next one over the cap would evict it.
+        int inFlight = i + 1;
+        Await.until("request " + i + " in flight", 10_000, () -> activePuts() >= inFlight);
       }
-      // Every one of them in flight: a connection whose request has not arrived yet counts as idle.
-      DatabaseActivity.await(s, "wait_event_type = 'Lock' AND query LIKE 'INSERT INTO kv%'", CAP, "the writes never waited");
 
       try (RawHttp extra = new RawHttp(kvs.port)) {
         assertTrue(extra.closedByServer(5_000), "the connection over the cap is closed");
       }
       assertTrue(closedFor("refused") > refusedBefore, "and counted");
-      sql.commit();
+
+      for (RawHttp connection : busy) {
+        assertEquals(200, connection.send(body.substring(5)).status(), "the busy connections were not touched");
+      }
+    } finally {
+      for (RawHttp connection : busy) {
+        connection.close();
+      }
     }
-    for (RawHttp connection : busy) {
-      assertEquals(200, connection.status(), "the busy connections were not touched");
-      connection.close();
-    }
+    assertEquals(CAP, kvs.count("key LIKE 'busy-%'"));
+  }
+
+  private static double activePuts() {
+    return kvs.registry.find("vertx.http.server.active.requests").tag("method", "PUT").gauges().stream()
+        .mapToDouble(g -> g.value()).sum();
   }
 
   private static double closedFor(String reason) {
