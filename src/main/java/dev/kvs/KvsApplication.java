@@ -67,13 +67,13 @@ public final class KvsApplication {
           Pool pool = PgBuilder.pool()
               .with(db.poolOptions())
               .with(db.transportOptions("kvs"))
-              .connectingTo(db.connectOptions())
+              .connectingTo(db.connectOptions("kvs"))
               .using(vertx)
               .build();
           Pool background = PgBuilder.pool()
               .with(db.backgroundPoolOptions())
               .with(db.transportOptions("kvs-background"))
-              .connectingTo(db.connectOptions().addProperty("application_name", "kvs-background"))
+              .connectingTo(db.connectOptions("kvs-background"))
               .using(vertx)
               .build();
           PgStore store = new PgStore(pool);

@@ -39,7 +39,7 @@ public final class CacheTier {
     String origin = UUID.randomUUID().toString().substring(0, 8);
     ReadCache cache = new ReadCache(store, config.cache(), registry);
     ChangePublisher publisher = new ChangePublisher(vertx, backgroundPool, origin, config.cache().notifyIntervalMs(), registry);
-    ChangeListener listener = new ChangeListener(vertx, config.database().connectOptions(), origin, cache, registry);
+    ChangeListener listener = new ChangeListener(vertx, config.database().connectOptions("kvs-listen"), origin, cache, registry);
     KeyChanges changes = new KeyChanges() {
       @Override
       public void changed(String ns, String key) {

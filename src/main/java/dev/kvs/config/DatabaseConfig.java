@@ -93,7 +93,7 @@ public record DatabaseConfig(
   }
 
   /** Options for the reactive pool: every session gets a bounded lock wait, so contention turns into 409, not a hang. */
-  public PgConnectOptions connectOptions() {
+  public PgConnectOptions connectOptions(String name) {
     PgConnectOptions options = new PgConnectOptions()
         .setHost(host)
         .setPort(port)
@@ -105,7 +105,9 @@ public record DatabaseConfig(
     if (password != null) {
       options.setPassword(password);
     }
-    options.addProperty("application_name", "kvs");
+    // The name shows in pg_stat_activity and labels the connections' metrics (namespace).
+    options.setMetricsName(name);
+    options.addProperty("application_name", name);
     options.addProperty("lock_timeout", Integer.toString(lockTimeoutMs));
     options.addProperty("statement_timeout", Integer.toString(statementTimeoutMs));
     return options;
