@@ -87,6 +87,12 @@ bench_prerequisites() {
   fi
 }
 
+# sql STATEMENT: runs it in database DB, unaligned output (one value per line).
+sql() { psql -qAt -d "$DB" -c "$1"; }
+
+# metric NAME: the value of an unlabelled metric of the running service (e.g. kvs_purge_deleted_total).
+metric() { curl -s "$URL/metrics" | awk -v m="$1" '$1 == m { print $2; exit }'; }
+
 ensure_database() {
   local exists
   exists=$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")

@@ -24,8 +24,6 @@ trap 'stop_service; psql -qd "$DB" -c "ALTER TABLE kv RESET (autovacuum_enabled)
 trap 'exit 130' INT TERM
 bench_prerequisites
 ensure_database "$DB"
-sql() { psql -qAt -d "$DB" -c "$1"; }
-metric() { curl -s "$URL/metrics" | awk -v m="$1" '$1 == m { print $2; exit }'; }
 
 # The service creates the schema.
 start_service "$BENCH_TMP/kvs-setup.log"
@@ -71,9 +69,10 @@ start_service "${TMPDIR:-/tmp}/kvs-purge-backlog.log" KVS_PURGE_ENABLED=true KVS
 t0=$(date +%s); drained_at=
 for i in $(seq 1 200); do
   line=$(window "t=$(( $(date +%s) - t0 ))s")
-  deleted=$(metric kvs_purge_deleted_total); lag=$(metric kvs_purge_lag_seconds)
-  echo "$line purged=${deleted%.*} lag_s=$lag"
-  if [ "${deleted%.*}" -ge "$EXPIRING" ]; then drained_at=$(( $(date +%s) - t0 )); break; fi
+  deleted=$(metric kvs_purge_deleted_total); deleted=${deleted%.*}; deleted=${deleted:-0}
+  lag=$(metric kvs_purge_lag_seconds)
+  echo "$line purged=$deleted lag_s=${lag:-?}"
+  if [ "$deleted" -ge "$EXPIRING" ]; then drained_at=$(( $(date +%s) - t0 )); break; fi
 done
 left=$(sql "SELECT count(*) FROM kv WHERE expired_at <= now()")
 echo "== $(nproc) cores; $ROWS rows, $EXPIRING expired after the last ANALYZE; GETs over all keys, $CONC connections"

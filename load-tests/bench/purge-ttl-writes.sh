@@ -17,8 +17,6 @@ trap 'stop_loader; stop_service; cleanup_scratch' EXIT
 trap 'exit 130' INT TERM
 bench_prerequisites
 ensure_database "$DB"
-sql() { psql -qAt -d "$DB" -c "$1"; }
-metric() { curl -s "$URL/metrics" | awk -v m="$1" '$1 == m { print $2; exit }'; }
 
 # shellcheck disable=SC2086
 start_service "${TMPDIR:-/tmp}/kvs-purge-ttl.log" KVS_PURGE_ENABLED=true ${EXTRA_ENV:-}

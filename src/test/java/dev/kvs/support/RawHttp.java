@@ -35,23 +35,12 @@ public final class RawHttp implements AutoCloseable {
     return head.isEmpty() ? -1 : Integer.parseInt(head.substring(9, 12));
   }
 
-  /** The next response's head (status line and headers), or "" when the server closed instead. */
+  /** The next response's head (status line and headers), or "" when the server closed instead; its body is skipped. */
   public String head() throws IOException {
-    InputStream in = socket.getInputStream();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        return "";
-      }
-      out.write(b);
-      matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    String head = out.toString(StandardCharsets.ISO_8859_1);
-    int length = contentLength(head);
+    String head = readHead();
+    int length = head.isEmpty() ? -1 : contentLength(head);
     if (length > 0) {
-      in.readNBytes(length);
+      socket.getInputStream().readNBytes(length);
     }
     return head;
   }
@@ -77,25 +66,34 @@ public final class RawHttp implements AutoCloseable {
   }
 
   private Response nextResponse(boolean withBody) throws IOException {
+    String head = readHead();
+    if (head.isEmpty()) {
+      return new Response(-1, head, new byte[0]);
+    }
+    int status = Integer.parseInt(head.substring(9, 12));
+    if (!withBody || status < 200) {
+      return new Response(status, head, new byte[0]);
+    }
+    int length = contentLength(head);
+    InputStream in = socket.getInputStream();
+    byte[] body = length >= 0 ? in.readNBytes(length) : in.readAllBytes();
+    return new Response(status, head, body);
+  }
+
+  /** Up to and including the blank line that ends a response head; "" when the stream ends first. */
+  private String readHead() throws IOException {
     InputStream in = socket.getInputStream();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int matched = 0;
     while (matched < 4) {
       int b = in.read();
       if (b < 0) {
-        return new Response(-1, out.toString(StandardCharsets.ISO_8859_1), new byte[0]);
+        return "";
       }
       out.write(b);
       matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
     }
-    String head = out.toString(StandardCharsets.ISO_8859_1);
-    int status = Integer.parseInt(head.substring(9, 12));
-    if (!withBody || status < 200) {
-      return new Response(status, head, new byte[0]);
-    }
-    int length = contentLength(head);
-    byte[] body = length >= 0 ? in.readNBytes(length) : in.readAllBytes();
-    return new Response(status, head, body);
+    return out.toString(StandardCharsets.ISO_8859_1);
   }
 
   /** Whether the server has closed the connection: a read sees the end of the stream within {@code timeoutMs}. */
