@@ -12,6 +12,11 @@ import dev.kvs.support.LogCapture;
 import dev.kvs.support.RawHttp;
 import dev.kvs.support.TestService;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.io.IOException;
@@ -194,6 +199,23 @@ class HostileConnectionsIT {
       String head = client.send("GET /health/live HTTP/1.1\r\nHost: kvs\r\nConnection: Upgrade, HTTP2-Settings\r\n"
           + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n").head();
       assertTrue(head.startsWith("HTTP/1.1 200"), "answered in HTTP/1.1, no switch to h2c: " + head);
+    }
+  }
+
+  @Test
+  void cleartextHttp2WhenConfiguredHasItsStreamsBounded() {
+    try (TestService h2c = TestService.start("h2c", Map.of("KVS_HTTP2_CLEARTEXT", "true", "KVS_HTTP2_MAX_STREAMS", "7"))) {
+      HttpClient client = h2c.vertx.createHttpClient(new HttpClientOptions()
+          .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+      try {
+        HttpClientResponse response = client.request(HttpMethod.GET, h2c.port, "127.0.0.1", "/health/live")
+            .compose(request -> request.send()).await();
+        assertEquals(HttpVersion.HTTP_2, response.version());
+        assertEquals(200, response.statusCode());
+        assertEquals(7, response.request().connection().remoteSettings().getMaxConcurrentStreams());
+      } finally {
+        client.close().await();
+      }
     }
   }
 

@@ -186,6 +186,10 @@ class KvApiIT {
     HttpResponse<Buffer> post = kvs.http.post(TestService.path(TestService.NS, "k")).sendJsonObject(write(1)).await();
     assertEquals(405, post.statusCode());
     assertEquals("method_not_allowed", errorCode(post));
+    assertEquals("GET, PUT, DELETE", post.getHeader("Allow"), "a 405 says which methods the resource takes");
+    HttpResponse<Buffer> putOnList = kvs.http.put("/v1/ns/test/kv").sendJsonObject(write(1)).await();
+    assertEquals(405, putOnList.statusCode());
+    assertEquals("GET", putOnList.getHeader("Allow"));
   }
 
   @Test
