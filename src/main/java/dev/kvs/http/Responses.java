@@ -134,8 +134,9 @@ final class Responses {
 
   /**
    * Ends the response. When the request declared a body that was not read (an error answered
-   * before reading it, or a body where none belongs), the connection is closed after the answer:
-   * draining a body nobody will use would let a client keep the server reading for nothing.
+   * before reading it, or a body where none belongs), the connection is closed after the answer
+   * ({@link #closeAfterUnreadBody}): draining a body nobody will use for as long as the client
+   * sends it would let a client keep the server reading for nothing.
    */
   private void send(HttpServerRequest request, int status, Buffer body) {
     HttpServerResponse response = request.response();

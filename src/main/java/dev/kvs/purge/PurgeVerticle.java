@@ -2,7 +2,6 @@ package dev.kvs.purge;
 
 import dev.kvs.config.KvsConfig.PurgeConfig;
 import dev.kvs.store.PurgeStore;
-import dev.kvs.store.PurgeStore.Batch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -107,9 +106,7 @@ public final class PurgeVerticle extends VerticleBase {
 
   private Future<Integer> purgeBatches(long deadline, int deletedSoFar, boolean first) {
     return store.purgeBatch()
-        .transform(done -> refreshLag().transform(ignored -> done.succeeded()
-            ? Future.succeededFuture(done.result())
-            : Future.<Batch>failedFuture(done.cause())))
+        .eventually(this::refreshLag) // after every batch, a failed one too; its own outcome changes nothing
         .compose(batch -> {
           if (batch.skipped()) {
             return Future.succeededFuture(first ? -1 : deletedSoFar);

@@ -129,28 +129,24 @@ final class SqlStatements {
   static String deleteExpiredBatch(int batchSize, long graceMs) {
     return """
         WITH batch AS (
-          SELECT ctid FROM kv
-          WHERE expired_at <= now() AND created_at < now() - interval '%d milliseconds'
-          ORDER BY expired_at
+          SELECT ctid %s
           LIMIT %d
           FOR UPDATE SKIP LOCKED
         ), purged AS (
           DELETE FROM kv WHERE ctid = ANY (ARRAY (SELECT ctid FROM batch)) RETURNING 1
         )
         SELECT (SELECT count(*) FROM batch) AS chosen, (SELECT count(*) FROM purged) AS deleted
-        """.formatted(graceMs, batchSize);
+        """.formatted(purgeable(graceMs), batchSize);
   }
 
-  /**
-   * The expiry of the oldest row the purge may take now, or null: the index's first entries, in
-   * the same order and with the same conditions as the purge's batches.
-   */
+  /** The expiry of the oldest row the purge may take now, or null: the first row its next batch takes. */
   static String oldestPurgeable(long graceMs) {
-    return """
-        SELECT expired_at FROM kv
-        WHERE expired_at <= now() AND created_at < now() - interval '%d milliseconds'
-        ORDER BY expired_at
-        LIMIT 1
-        """.formatted(graceMs);
+    return "SELECT expired_at " + purgeable(graceMs) + " LIMIT 1";
+  }
+
+  /** The rows the purge may take, oldest expiry first, along the expired_at index. */
+  private static String purgeable(long graceMs) {
+    return "FROM kv WHERE expired_at <= now() AND created_at < now() - interval '%d milliseconds' ORDER BY expired_at"
+        .formatted(graceMs);
   }
 }
