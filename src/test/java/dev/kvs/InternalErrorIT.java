@@ -37,15 +37,9 @@ class InternalErrorIT {
 
   /** A trigger that fails every write of the key "boom" with an error the service has no mapping for. */
   private static TestService withFailingKey(TestService service) {
-    service.execute("""
-        CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF NEW.key = 'boom' THEN
-            RAISE EXCEPTION '%s' USING ERRCODE = 'P0001';
-          END IF;
-          RETURN NEW;
-        END $$""".formatted(SECRET));
-    service.execute("CREATE TRIGGER refuse_boom BEFORE INSERT OR UPDATE ON kv FOR EACH ROW EXECUTE FUNCTION refuse_boom()");
+    // Never dropped: it goes with the service's database.
+    service.trigger("refuse_boom", "INSERT OR UPDATE",
+        "IF NEW.key = 'boom' THEN RAISE EXCEPTION '%s' USING ERRCODE = 'P0001'; END IF; RETURN NEW;".formatted(SECRET));
     return service;
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvs.store.PurgeStore;
+import dev.kvs.support.Await;
 import dev.kvs.support.DatabaseActivity;
 import dev.kvs.support.TestService;
 import io.vertx.core.Future;
@@ -97,14 +98,9 @@ class PurgeIT {
   void aRowAWriterIsRevivingIsSkippedNotWaitedForAndKept() throws Exception {
     // The write takes the expired row and holds it (its trigger waits for a lock this test holds);
     // the purge must neither wait for the row nor delete it, and the revived record must survive.
-    kvs.execute("""
-        CREATE FUNCTION held_revival() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF NEW.key = 'racing' THEN PERFORM pg_advisory_lock(4242); PERFORM pg_advisory_unlock(4242); END IF;
-          RETURN NEW;
-        END $$""");
-    kvs.execute("CREATE TRIGGER held_revival BEFORE UPDATE ON kv FOR EACH ROW EXECUTE FUNCTION held_revival()");
-    try (Connection test = kvs.sql(); Statement s = test.createStatement()) {
+    try (AutoCloseable heldRevival = kvs.trigger("held_revival", "UPDATE",
+            "IF NEW.key = 'racing' THEN PERFORM pg_advisory_lock(4242); PERFORM pg_advisory_unlock(4242); END IF; RETURN NEW;");
+         Connection test = kvs.sql(); Statement s = test.createStatement()) {
       s.execute("SELECT pg_advisory_lock(4242)");
       s.execute("SELECT pg_advisory_lock(" + PurgeStore.PURGE_LOCK_KEY + ")"); // the periodic purge keeps off the row for now
       kvs.execute("INSERT INTO kv VALUES ('test', 'racing', '\"old\"', NULL, now() - interval '2 hours', now() - interval '1 hour')");
@@ -117,9 +113,6 @@ class PurgeIT {
       assertFalse(revival.isComplete(), "the writer still holds the row: the purge did not wait for it");
       s.execute("SELECT pg_advisory_unlock(4242)");
       assertEquals(200, revival.await().statusCode());
-    } finally {
-      kvs.execute("DROP TRIGGER held_revival ON kv");
-      kvs.execute("DROP FUNCTION held_revival()");
     }
     assertEquals(1, kvs.count("key = 'racing' AND expired_at > now()"), "the revived row survived the purge");
     assertEquals("revived", record(kvs.get("racing"), "racing").getString("value"));
@@ -129,14 +122,9 @@ class PurgeIT {
   void aWriteToARowThePurgeHoldsWaitsThenCreatesTheRecordAfresh() throws Exception {
     // The other order: the purge has chosen and locked the expired row (its DELETE trigger waits for
     // a lock this test holds); a write to the key waits for it, then creates a new live record.
-    kvs.execute("""
-        CREATE FUNCTION held_purge() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF OLD.key = 'purging' THEN PERFORM pg_advisory_lock(4243); PERFORM pg_advisory_unlock(4243); END IF;
-          RETURN OLD;
-        END $$""");
-    kvs.execute("CREATE TRIGGER held_purge BEFORE DELETE ON kv FOR EACH ROW EXECUTE FUNCTION held_purge()");
-    try (Connection test = kvs.sql(); Statement s = test.createStatement()) {
+    try (AutoCloseable heldPurge = kvs.trigger("held_purge", "DELETE",
+            "IF OLD.key = 'purging' THEN PERFORM pg_advisory_lock(4243); PERFORM pg_advisory_unlock(4243); END IF; RETURN OLD;");
+         Connection test = kvs.sql(); Statement s = test.createStatement()) {
       s.execute("SELECT pg_advisory_lock(4243)");
       kvs.execute("INSERT INTO kv VALUES ('test', 'purging', '\"old\"', NULL, now() - interval '2 hours', now() - interval '1 hour')");
       Future<Integer> purging = kvs.app.purge().runOnce();
@@ -148,24 +136,13 @@ class PurgeIT {
       s.execute("SELECT pg_advisory_unlock(4243)");
       assertEquals(1, purging.await(), "the purge deleted the expired row");
       assertEquals(200, write.await().statusCode());
-    } finally {
-      kvs.execute("DROP TRIGGER held_purge ON kv");
-      kvs.execute("DROP FUNCTION held_purge()");
     }
     assertEquals(1, kvs.count("key = 'purging' AND expired_at > now() AND created_at > now() - interval '1 minute'"),
         "a new live record");
     assertEquals("fresh", record(kvs.get("purging"), "purging").getString("value"));
   }
 
-  private static void awaitNoExpiredRows() throws Exception {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (kvs.count("expired_at <= now()") > 0) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("expired rows are still there after 30 s of purging");
-      }
-      Thread.sleep(50);
-    }
+  private static void awaitNoExpiredRows() {
+    Await.until("no expired rows left", 30_000, () -> kvs.count("expired_at <= now()") == 0);
   }
-
-
 }

@@ -5,6 +5,7 @@ import static dev.kvs.support.Records.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.kvs.support.RawHttp;
 import dev.kvs.support.TestService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -77,6 +78,25 @@ class RequestBodiesIT {
       HttpResponse<Buffer> response = kvs.http.put(TestService.path(TestService.NS, "typed")).putHeader("Content-Type", type)
           .sendBuffer(Buffer.buffer("{\"value\": 1}")).await();
       assertEquals(200, response.statusCode(), type);
+    }
+  }
+
+  @Test
+  void anExpectationOtherThan100ContinueIs417AndChangesNothing() throws Exception {
+    String body = "{\"value\": \"expected\"}";
+    try (RawHttp client = new RawHttp(kvs.port)) {
+      RawHttp.Response response = client.send("PUT " + TestService.path(TestService.NS, "expecting") + " HTTP/1.1\r\n"
+          + "Host: kvs\r\nContent-Type: application/json\r\nExpect: teapot\r\nContent-Length: " + body.length()
+          + "\r\n\r\n" + body).response(true);
+      assertEquals(417, response.status());
+      assertEquals("expectation_failed", new JsonObject(response.bodyText()).getJsonObject("error").getString("code"));
+    }
+    assertEquals(404, kvs.get("expecting").statusCode());
+    try (RawHttp client = new RawHttp(kvs.port)) {
+      RawHttp.Response response = client.send("PUT " + TestService.path(TestService.NS, "expecting") + " HTTP/1.1\r\n"
+          + "Host: kvs\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " + body.length()
+          + "\r\n\r\n" + body).response(true);
+      assertEquals(200, response.status(), "100-continue is honoured");
     }
   }
 

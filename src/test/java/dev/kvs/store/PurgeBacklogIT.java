@@ -82,18 +82,11 @@ class PurgeBacklogIT {
 
   @Test
   void theLagKeepsTellingTheTruthWhenARunFails() throws Exception {
-    kvs.execute("""
-        CREATE FUNCTION refuse_purge() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'purge refused'; END $$""");
-    kvs.execute("CREATE TRIGGER refuse_purge BEFORE DELETE ON kv FOR EACH ROW EXECUTE FUNCTION refuse_purge()");
-    try {
+    try (AutoCloseable refusePurge = kvs.trigger("refuse_purge", "DELETE", "RAISE EXCEPTION 'purge refused';")) {
       assertThrows(RuntimeException.class, () -> kvs.app.purge().runOnce().await());
       double oldestWaitingS = oldestExpiredAgeSeconds();
       assertTrue(lagSeconds() >= oldestWaitingS - 1 && lagSeconds() > 0,
           "lag " + lagSeconds() + " s while the oldest expired row waits " + oldestWaitingS + " s");
-    } finally {
-      kvs.execute("DROP TRIGGER refuse_purge ON kv");
-      kvs.execute("DROP FUNCTION refuse_purge()");
     }
     assertEquals(BACKLOG, kvs.app.purge().runOnce().await());
     assertEquals(0.0, lagSeconds());

@@ -137,6 +137,20 @@ public final class TestService implements AutoCloseable {
     }
   }
 
+  /**
+   * Installs a row trigger on kv whose PL/pgSQL {@code body} runs before each {@code event}
+   * ("UPDATE", "DELETE", "INSERT OR UPDATE"): tests stage exact interleavings and failures with it.
+   * Closing the result drops it.
+   */
+  public AutoCloseable trigger(String name, String event, String body) {
+    execute("CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + body + " END $$");
+    execute("CREATE TRIGGER " + name + " BEFORE " + event + " ON kv FOR EACH ROW EXECUTE FUNCTION " + name + "()");
+    return () -> {
+      execute("DROP TRIGGER " + name + " ON kv");
+      execute("DROP FUNCTION " + name + "()");
+    };
+  }
+
   /** The number of rows of kv matching a WHERE clause. */
   public int count(String where) {
     try (Connection c = sql(); java.sql.Statement s = c.createStatement();
