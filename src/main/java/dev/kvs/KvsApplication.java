@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -64,22 +65,13 @@ public final class KvsApplication {
         .compose(migrated -> {
           logMigrations(migrated);
           DatabaseConfig db = config.database();
-          Pool pool = PgBuilder.pool()
-              .with(db.poolOptions())
-              .with(db.transportOptions("kvs"))
-              .connectingTo(db.connectOptions("kvs"))
-              .using(vertx)
-              .build();
-          Pool background = PgBuilder.pool()
-              .with(db.backgroundPoolOptions())
-              .with(db.transportOptions("kvs-background"))
-              .connectingTo(db.connectOptions("kvs-background"))
-              .using(vertx)
-              .build();
+          Pool pool = pool(vertx, db, db.poolOptions(), "kvs");
+          Pool background = pool(vertx, db, db.backgroundPoolOptions(), "kvs-background");
           PgStore store = new PgStore(pool);
           CacheTier cacheTier = CacheTier.create(vertx, background, config, registry, readDecorator.apply(store));
           KvService service = new KvService(store, cacheTier.reads(), cacheTier.changes());
-          // A purge batch may run as long as any statement: rows younger than that are left for the next run.
+          // A write may be in flight as long as any statement runs: the purge leaves rows created more
+          // recently than that, so that a key's created_at can never repeat (see SqlStatements.DELETE).
           long purgeGraceMs = db.statementTimeoutMs() + 1_000L;
           PurgeVerticle purge = new PurgeVerticle(
               new PurgeStore(background, config.purge().batchSize(), purgeGraceMs), config.purge(), registry);
@@ -101,6 +93,16 @@ public final class KvsApplication {
                 background.close();
               });
         });
+  }
+
+  /** A pool whose connections carry {@code name} (pg_stat_activity's application_name, the metrics' labels). */
+  private static Pool pool(Vertx vertx, DatabaseConfig db, PoolOptions options, String name) {
+    return PgBuilder.pool()
+        .with(options)
+        .with(db.transportOptions(name))
+        .connectingTo(db.connectOptions(name))
+        .using(vertx)
+        .build();
   }
 
   private static void logMigrations(MigrateResult migrated) {
