@@ -1,15 +1,22 @@
 package dev.kvs;
 
+import dev.kvs.access.AccessControl;
+import dev.kvs.access.NamespaceDirectory;
+import dev.kvs.admin.AdminService;
 import dev.kvs.cache.CacheTier;
 import dev.kvs.config.DatabaseConfig;
 import dev.kvs.config.KvsConfig;
 import dev.kvs.http.HttpVerticle;
+import dev.kvs.http.ManagementVerticle;
+import dev.kvs.notify.NotificationListener;
 import dev.kvs.purge.PurgeVerticle;
 import dev.kvs.service.KvService;
 import dev.kvs.store.DatabaseProbe;
+import dev.kvs.store.NamespaceStore;
 import dev.kvs.store.PgStore;
 import dev.kvs.store.PurgeStore;
 import dev.kvs.store.RecordReader;
+import dev.kvs.store.TokenStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -18,7 +25,11 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -26,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running KVS: migrations applied, the request pool and the background pool, the service, the
- * HTTP verticles (one per event loop), the read cache and the purge. {@link #start} is the whole
+ * One running KVS: migrations applied, the request pool and the background pool, the service and
+ * the access control in front of it, the HTTP verticles (one per event loop), the management port,
+ * the read cache, the notification listener and the purge. {@link #start} is the whole
  * start sequence as one Future; {@link #stop} drains HTTP first and closes the pools last.
  */
 public final class KvsApplication {
@@ -37,17 +49,18 @@ public final class KvsApplication {
   private final List<Pool> pools;
   private final PurgeVerticle purge;
   private final CacheTier cacheTier;
-  private final String httpDeployment;
-  private final String purgeDeployment;
+  private final NotificationListener listener;
+  /** The HTTP verticles first: stopping drains them before anything else goes; null entries were not deployed. */
+  private final List<String> deployments;
 
-  private KvsApplication(Vertx vertx, List<Pool> pools, PurgeVerticle purge, CacheTier cacheTier, String httpDeployment,
-      String purgeDeployment) {
+  private KvsApplication(Vertx vertx, List<Pool> pools, PurgeVerticle purge, CacheTier cacheTier,
+      NotificationListener listener, List<String> deployments) {
     this.vertx = vertx;
     this.pools = pools;
     this.purge = purge;
     this.cacheTier = cacheTier;
-    this.httpDeployment = httpDeployment;
-    this.purgeDeployment = purgeDeployment;
+    this.listener = listener;
+    this.deployments = deployments;
   }
 
   public static Future<KvsApplication> start(Vertx vertx, KvsConfig config, PrometheusMeterRegistry registry) {
@@ -67,32 +80,60 @@ public final class KvsApplication {
           DatabaseConfig db = config.database();
           Pool pool = pool(vertx, db, db.poolOptions(), "kvs");
           Pool background = pool(vertx, db, db.backgroundPoolOptions(), "kvs-background");
-          PgStore store = new PgStore(pool);
-          CacheTier cacheTier = CacheTier.create(vertx, background, config, registry, readDecorator.apply(store));
-          KvService service = new KvService(store, cacheTier.reads(), cacheTier.changes());
-          // A write may be in flight as long as any statement runs: the purge leaves rows created more
-          // recently than that, so that a key's created_at can never repeat (see SqlStatements.DELETE).
-          long purgeGraceMs = db.statementTimeoutMs() + 1_000L;
-          PurgeVerticle purge = new PurgeVerticle(
-              new PurgeStore(background, config.purge().batchSize(), purgeGraceMs), config.purge(), registry);
-          DatabaseProbe probe = new DatabaseProbe(vertx, background, db.connectTimeoutMs());
-          AtomicInteger openConnections = new AtomicInteger();
-          Gauge.builder("kvs.http.connections.open", openConnections, AtomicInteger::get)
-              .description("HTTP connections open now").register(registry);
-          Future<String> http = vertx.deployVerticle(
-              () -> new HttpVerticle(config, service, probe::ping, registry, openConnections),
-              new DeploymentOptions().setInstances(config.http().instances()));
-          Future<String> purging = config.purge().enabled()
-              ? http.compose(id -> vertx.deployVerticle(purge))
-              : http.map((String) null);
-          return Future.all(http, purging, cacheTier.start())
-              .map(all -> new KvsApplication(vertx, List.of(pool, background), purge, cacheTier, http.result(),
-                  purging.result()))
-              .onFailure(failure -> {
-                pool.close();
-                background.close();
-              });
+          return wire(vertx, config, registry, readDecorator, pool, background).onFailure(failure -> {
+            pool.close();
+            background.close();
+          });
         });
+  }
+
+  private static Future<KvsApplication> wire(Vertx vertx, KvsConfig config, PrometheusMeterRegistry registry,
+      UnaryOperator<RecordReader> readDecorator, Pool pool, Pool background) {
+    DatabaseConfig db = config.database();
+    String origin = UUID.randomUUID().toString().substring(0, 8);
+    PgStore store = new PgStore(pool);
+    CacheTier cacheTier = CacheTier.create(vertx, background, config, registry, readDecorator.apply(store), origin);
+    KvService service = new KvService(store, cacheTier.reads(), cacheTier.changes());
+
+    NamespaceStore namespaces = new NamespaceStore(pool, config.purge().batchSize());
+    TokenStore tokens = new TokenStore(pool);
+    NamespaceDirectory directory = new NamespaceDirectory(namespaces, config.limits(),
+        config.auth().defaultRequestsPerSecond(), config.auth().cacheTtlMs());
+    AccessControl access = new AccessControl(config.auth(), tokens, directory, pool, cacheTier::forgetNamespace);
+    AdminService admin = new AdminService(namespaces, tokens, access, config.http().bodyLimits().write());
+    List<NotificationListener.Subscriber> subscribers = new ArrayList<>();
+    subscribers.add(access.subscriber());
+    if (cacheTier.subscriber() != null) {
+      subscribers.add(cacheTier.subscriber());
+    }
+    NotificationListener listener =
+        new NotificationListener(vertx, db.connectOptions("kvs-listen"), origin, subscribers, registry);
+
+    // A write may be in flight as long as any statement runs: the purge leaves rows created more
+    // recently than that, so that a key's created_at can never repeat (see SqlStatements.DELETE),
+    // and finishes a namespace's deletion only when no write begun before it can still land.
+    long purgeGraceMs = db.statementTimeoutMs() + 1_000L;
+    PurgeVerticle purge = new PurgeVerticle(new PurgeStore(background, config.purge().batchSize(), purgeGraceMs),
+        new NamespaceStore(background, config.purge().batchSize()), purgeGraceMs, config.purge(), registry);
+    DatabaseProbe probe = new DatabaseProbe(vertx, background, db.connectTimeoutMs());
+    AtomicInteger openConnections = new AtomicInteger();
+    Gauge.builder("kvs.http.connections.open", openConnections, AtomicInteger::get)
+        .description("HTTP connections open now").register(registry);
+
+    return StartChecks.adminAccess(config.auth(), tokens).compose(checked -> {
+      Future<String> management = config.http().separateManagementPort()
+          ? vertx.deployVerticle(new ManagementVerticle(config, probe::ping, registry))
+          : Future.succeededFuture();
+      Future<String> http = management.compose(m -> vertx.deployVerticle(
+          () -> new HttpVerticle(config, service, access, admin, probe::ping, registry, openConnections),
+          new DeploymentOptions().setInstances(config.http().instances())));
+      Future<String> purging = config.purge().enabled()
+          ? http.compose(id -> vertx.deployVerticle(purge))
+          : http.map((String) null);
+      return Future.all(http, purging, listener.start())
+          .map(all -> new KvsApplication(vertx, List.of(pool, background), purge, cacheTier, listener,
+              Arrays.asList(http.result(), management.result(), purging.result())));
+    });
   }
 
   /** A pool whose connections carry {@code name} (pg_stat_activity's application_name, the metrics' labels). */
@@ -121,12 +162,19 @@ public final class KvsApplication {
     return cacheTier;
   }
 
+  /** The connection that hears other replicas' notices (changed keys, revoked tokens, changed namespaces). */
+  public NotificationListener listener() {
+    return listener;
+  }
+
   /** Stops accepting, finishes in-flight requests, stops the purge, then closes the pools. */
   public Future<Void> stop() {
-    Future<Void> http = vertx.undeploy(httpDeployment);
-    Future<Void> purging = purgeDeployment == null ? Future.succeededFuture() : vertx.undeploy(purgeDeployment);
-    return Future.join(http, purging)
+    Future<Void> http = vertx.undeploy(deployments.get(0));
+    Future<Void> rest = http.eventually(() -> Future.join(deployments.stream().skip(1).filter(Objects::nonNull)
+        .map(vertx::undeploy).toList()));
+    return rest
         .eventually(cacheTier::stop)
+        .eventually(listener::stop)
         .eventually(() -> Future.join(pools.stream().map(Pool::close).toList()))
         .mapEmpty();
   }

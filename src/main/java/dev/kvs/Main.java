@@ -36,8 +36,10 @@ public final class Main {
       System.exit(1);
       return;
     }
-    LOG.info("KVS listening on http://{}:{} (database {}, {} HTTP instances)", config.http().host(),
-        config.http().port(), config.database().describe(), config.http().instances());
+    LOG.info("KVS listening on http://{}:{} (database {}, {} HTTP instances, authentication {}{})", config.http().host(),
+        config.http().port(), config.database().describe(), config.http().instances(),
+        config.auth().enabled() ? "on" : "OFF",
+        config.http().separateManagementPort() ? ", health and metrics on port " + config.http().managementPort() : "");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down: draining in-flight requests (up to {} ms)", config.shutdownGraceMs());
       try {
@@ -50,6 +52,9 @@ public final class Main {
 
   /** A message a newcomer can act on, instead of a stack trace. */
   static String explainStartFailure(KvsConfig config, Throwable failure) {
+    if (failure instanceof StartChecks.StartRefused refused) {
+      return "kvs: " + refused.getMessage();
+    }
     String where = config.database().describe();
     SQLException sql = find(failure, SQLException.class);
     String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();

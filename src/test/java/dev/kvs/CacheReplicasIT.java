@@ -74,7 +74,7 @@ class CacheReplicasIT {
     assertEquals("v1", value(b, "dropped"));
     double reconnectsBefore = b.registry.get("kvs.cache.listen.reconnects").counter().count();
 
-    int listener = b.app.cacheTier().listener().backendPid();
+    int listener = b.app.listener().backendPid();
     try (Connection c = a.sql(); Statement s = c.createStatement()) {
       s.execute("SELECT pg_terminate_backend(" + listener + ")");
     }

@@ -109,6 +109,7 @@ class ProcessIT {
     builder.environment().put("KVS_HTTP_HOST", "127.0.0.1");
     builder.environment().put("KVS_HTTP_PORT", Integer.toString(TestService.freePort()));
     builder.environment().put("KVS_PURGE_ENABLED", "false");
+    builder.environment().put("KVS_AUTH", "off");
     builder.environment().putAll(env);
     return builder.start();
   }

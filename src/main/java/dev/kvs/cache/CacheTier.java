@@ -1,45 +1,46 @@
 package dev.kvs.cache;
 
 import dev.kvs.config.KvsConfig;
+import dev.kvs.notify.NotificationListener;
 import dev.kvs.service.KeyChanges;
 import dev.kvs.store.RecordReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.util.UUID;
 
 /**
  * The cache as the rest of the process sees it: where reads go, what a write must tell, and the
- * notification plumbing that keeps replicas' caches coherent. With the cache off, reads go
- * straight to the store and writes tell nobody.
+ * notification plumbing that keeps replicas' caches coherent (a publisher here, a subscriber to the
+ * process's {@link NotificationListener}). With the cache off, reads go straight to the store and
+ * writes tell nobody.
  */
 public final class CacheTier {
   private final RecordReader reads;
   private final KeyChanges changes;
   private final ReadCache cache;
   private final ChangePublisher publisher;
-  private final ChangeListener listener;
+  private final String origin;
 
-  private CacheTier(RecordReader reads, KeyChanges changes, ReadCache cache, ChangePublisher publisher,
-      ChangeListener listener) {
+  private CacheTier(RecordReader reads, KeyChanges changes, ReadCache cache, ChangePublisher publisher, String origin) {
     this.reads = reads;
     this.changes = changes;
     this.cache = cache;
     this.publisher = publisher;
-    this.listener = listener;
+    this.origin = origin;
   }
 
-  /** @param backgroundPool where the change notifications are sent from, away from user traffic */
+  /**
+   * @param backgroundPool where the change notifications are sent from, away from user traffic
+   * @param origin this process's id in its notifications (it ignores its own)
+   */
   public static CacheTier create(Vertx vertx, Pool backgroundPool, KvsConfig config, MeterRegistry registry,
-      RecordReader store) {
+      RecordReader store, String origin) {
     if (!config.cache().enabled()) {
-      return new CacheTier(store, KeyChanges.NONE, null, null, null);
+      return new CacheTier(store, KeyChanges.NONE, null, null, origin);
     }
-    String origin = UUID.randomUUID().toString().substring(0, 8);
     ReadCache cache = new ReadCache(store, config.cache(), registry);
     ChangePublisher publisher = new ChangePublisher(vertx, backgroundPool, origin, config.cache().notifyIntervalMs(), registry);
-    ChangeListener listener = new ChangeListener(vertx, config.database().connectOptions("kvs-listen"), origin, cache, registry);
     KeyChanges changes = new KeyChanges() {
       @Override
       public void changed(String ns, String key) {
@@ -52,7 +53,7 @@ public final class CacheTier {
         cache.invalidate(ns, key);
       }
     };
-    return new CacheTier(cache, changes, cache, publisher, listener);
+    return new CacheTier(cache, changes, cache, publisher, origin);
   }
 
   public RecordReader reads() {
@@ -67,19 +68,38 @@ public final class CacheTier {
     return cache;
   }
 
-  public ChangeListener listener() {
-    return listener;
-  }
-
-  public Future<Void> start() {
-    return listener == null ? Future.succeededFuture() : listener.start();
-  }
-
-  /** Sends the pending change notifications, then stops listening. */
-  public Future<Void> stop() {
-    if (listener == null) {
-      return Future.succeededFuture();
+  /** What other replicas' change notifications do here: drop their keys; null when the cache is off. */
+  public NotificationListener.Subscriber subscriber() {
+    if (cache == null) {
+      return null;
     }
-    return publisher.flush().eventually(listener::stop);
+    return new NotificationListener.Subscriber() {
+      @Override
+      public String channel() {
+        return ChangeMessages.CHANNEL;
+      }
+
+      @Override
+      public void message(String payload) {
+        ChangeMessages.decode(payload, origin, cache::invalidateRemote);
+      }
+
+      @Override
+      public void reset() {
+        cache.clear();
+      }
+    };
+  }
+
+  /** Drops every cached record of a namespace (it was deleted). */
+  public void forgetNamespace(String ns) {
+    if (cache != null) {
+      cache.invalidateNamespace(ns);
+    }
+  }
+
+  /** Sends the pending change notifications. */
+  public Future<Void> stop() {
+    return publisher == null ? Future.succeededFuture() : publisher.flush();
   }
 }

@@ -119,6 +119,11 @@ public final class ReadCache implements RecordReader {
     cache.synchronous().invalidate(new Key(ns, key));
   }
 
+  /** Forgets every record of a namespace (deleted): one pass over the cache, for a rare event. */
+  public void invalidateNamespace(String ns) {
+    cache.synchronous().asMap().keySet().removeIf(k -> k.ns().equals(ns));
+  }
+
   /** Forget everything: used when change notifications may have been missed. */
   public void clear() {
     cache.synchronous().invalidateAll();

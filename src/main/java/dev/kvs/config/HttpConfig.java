@@ -14,6 +14,8 @@ import java.util.List;
  *     opening or from the end of its previous response (so it is also the keep-alive limit)
  * @param bodyTimeoutMs time allowed for a request body to arrive in full (408 beyond)
  * @param corsOrigins origins allowed to call from a browser; empty: no CORS headers at all
+ * @param managementPort where /metrics and /health/* are served instead of {@code port}, or -1
+ *     to serve them on {@code port}
  */
 public record HttpConfig(
     String host,
@@ -27,7 +29,8 @@ public record HttpConfig(
     boolean http2Cleartext,
     int http2MaxStreams,
     List<String> corsOrigins,
-    BodyLimits bodyLimits) {
+    BodyLimits bodyLimits,
+    int managementPort) {
 
   /** Longest request line (method, path and query): a legal request's is under 2.5 KB. */
   public static final int MAX_REQUEST_LINE_BYTES = 4_096;
@@ -49,9 +52,14 @@ public record HttpConfig(
         ApiLimits.MAX_BULK_GET_KEYS * ApiLimits.MAX_KEY_JSON_BYTES + 64,
         bulkWrite,
         ApiLimits.MAX_BULK_DELETE_KEYS * ApiLimits.MAX_KEY_JSON_BYTES + 64);
+    int port = in.intValue("KVS_HTTP_PORT", 8080, 0, 65_535);
+    int managementPort = in.intValue("KVS_MANAGEMENT_PORT", -1, 1, 65_535);
+    if (managementPort == port) {
+      throw new IllegalArgumentException("KVS_MANAGEMENT_PORT must differ from KVS_HTTP_PORT (" + port + ")");
+    }
     return new HttpConfig(
         in.string("KVS_HTTP_HOST", "0.0.0.0"),
-        in.intValue("KVS_HTTP_PORT", 8080, 0, 65_535),
+        port,
         in.intValue("KVS_HTTP_INSTANCES", cores, 1, 256),
         in.intValue("KVS_HTTP_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
         in.longValue("KVS_HTTP_IDLE_TIMEOUT_MS", 120_000, 100, 3_600_000),
@@ -61,7 +69,13 @@ public record HttpConfig(
         in.bool("KVS_HTTP2_CLEARTEXT", false),
         in.intValue("KVS_HTTP2_MAX_STREAMS", 100, 1, 10_000),
         origins(in.string("KVS_CORS_ORIGINS", "")),
-        bodies);
+        bodies,
+        managementPort);
+  }
+
+  /** Whether the health endpoints and metrics have a port of their own. */
+  public boolean separateManagementPort() {
+    return managementPort > 0;
   }
 
   private static List<String> origins(String list) {

@@ -13,6 +13,7 @@ public record KvsConfig(
     RecordLimits limits,
     PurgeConfig purge,
     CacheConfig cache,
+    AuthConfig auth,
     long shutdownGraceMs,
     int retryAfterSeconds) {
 
@@ -61,6 +62,7 @@ public record KvsConfig(
             in.longValue("KVS_CACHE_MAX_ENTRIES", 100_000, 1, 100_000_000),
             in.longValue("KVS_CACHE_TTL_MS", 2_000, 1, 3_600_000),
             in.longValue("KVS_CACHE_NOTIFY_INTERVAL_MS", 5, 1, 10_000)),
+        AuthConfig.fromEnv(in),
         in.longValue("KVS_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
         in.intValue("KVS_RETRY_AFTER_SECONDS", 1, 1, 3_600));
   }

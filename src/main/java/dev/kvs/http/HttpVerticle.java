@@ -1,9 +1,10 @@
 package dev.kvs.http;
 
+import dev.kvs.access.AccessControl;
+import dev.kvs.admin.AdminService;
 import dev.kvs.config.HttpConfig;
 import dev.kvs.config.KvsConfig;
 import dev.kvs.service.KvService;
-import dev.kvs.service.WriteRequestParser;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,6 +27,8 @@ import java.util.function.Supplier;
 public final class HttpVerticle extends VerticleBase {
   private final KvsConfig config;
   private final KvService service;
+  private final AccessControl access;
+  private final AdminService admin;
   private final Supplier<Future<Void>> readiness;
   private final PrometheusMeterRegistry registry;
   private final AtomicInteger openConnections;
@@ -36,10 +39,12 @@ public final class HttpVerticle extends VerticleBase {
    * @param readiness succeeds when the database answers, asked on a connection of its own
    * @param openConnections the process's count of open HTTP connections, shared by all instances
    */
-  public HttpVerticle(KvsConfig config, KvService service, Supplier<Future<Void>> readiness,
-      PrometheusMeterRegistry registry, AtomicInteger openConnections) {
+  public HttpVerticle(KvsConfig config, KvService service, AccessControl access, AdminService admin,
+      Supplier<Future<Void>> readiness, PrometheusMeterRegistry registry, AtomicInteger openConnections) {
     this.config = config;
     this.service = service;
+    this.access = access;
+    this.admin = admin;
     this.readiness = readiness;
     this.registry = registry;
     this.openConnections = openConnections;
@@ -63,13 +68,17 @@ public final class HttpVerticle extends VerticleBase {
     if (!http.corsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create()
           .addOrigins(http.corsOrigins())
-          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.POST, HttpMethod.DELETE))
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.DELETE))
           .allowedHeaders(Set.of("Content-Type", "Authorization")));
     }
     // The key-value routes first: they read the raw path, where the router matches the normalised
     // one, so a key such as "../../health/live" is a key, never a way to another endpoint.
-    new KvRoutes(service, new WriteRequestParser(config.limits()), responses, http).mount(router.route());
-    new OpsRoutes(readiness, registry, responses).mount(router, openApi);
+    new KvRoutes(service, access, responses, http).mount(router.route());
+    new AdminRoutes(admin, access, responses).mount(router);
+    if (!http.separateManagementPort()) {
+      new OpsRoutes(readiness, registry, responses).mountManagement(router);
+    }
+    OpsRoutes.mountOpenApi(router, openApi);
     router.route().failureHandler(responses::routingFailure);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       router.errorHandler(status, ctx -> responses.routerStatus(ctx, status));

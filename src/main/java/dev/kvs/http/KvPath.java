@@ -1,5 +1,6 @@
 package dev.kvs.http;
 
+import dev.kvs.access.Scope;
 import dev.kvs.service.KvsException;
 import io.vertx.core.http.HttpMethod;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +27,11 @@ record KvPath(String ns, Resource resource, String key) {
     final List<HttpMethod> methods;
     /** The value of the Allow header of a 405. */
     final String allow;
+
+    /** What a token needs for this method here: reads read, everything else writes. */
+    Scope scope(HttpMethod method) {
+      return this == BULK_GET || HttpMethod.GET.equals(method) ? Scope.READ : Scope.WRITE;
+    }
 
     Resource(String template, HttpMethod... methods) {
       this.template = template;

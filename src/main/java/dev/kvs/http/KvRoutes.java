@@ -1,5 +1,7 @@
 package dev.kvs.http;
 
+import dev.kvs.access.AccessControl;
+import dev.kvs.access.Namespace;
 import dev.kvs.config.ApiLimits;
 import dev.kvs.config.HttpConfig;
 import dev.kvs.http.KvPath.Resource;
@@ -9,6 +11,7 @@ import dev.kvs.service.ListRequest;
 import dev.kvs.service.WriteRequest;
 import dev.kvs.service.WriteRequestParser;
 import dev.kvs.service.WriteRequestParser.KeyedWrite;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -22,10 +25,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The key-value endpoints, dispatched on the raw path (see {@link KvPath}) in three steps:
+ * The key-value endpoints, dispatched on the raw path (see {@link KvPath}) in four steps:
  * <ol>
  *   <li>{@link #resolve}: which resource, is the method allowed (405 with Allow), and for a body,
  *       is it JSON (415): all from the request head, before a byte of body is read;</li>
+ *   <li>{@link #admit}: may this caller make this call on this namespace (401, 403, 404
+ *       namespace_not_found, 429), also before the body is read;</li>
  *   <li>{@link #readBody}: only writes and bulk calls read a body, each route with its own limit
  *       (413 as soon as it is passed) and a deadline for the whole body to arrive (408);</li>
  *   <li>{@link #serve}: the call to the service and its answer.</li>
@@ -33,17 +38,18 @@ import java.util.Map;
  */
 final class KvRoutes {
   private static final String PATH = "kvs.path";
+  private static final String NAMESPACE = "kvs.namespace";
   private static final String BODY_TIMER = "kvs.bodyTimer";
 
   private final KvService service;
-  private final WriteRequestParser parser;
+  private final AccessControl access;
   private final Responses responses;
   private final long bodyTimeoutMs;
   private final Map<Resource, BodyHandler> bodyReaders = new EnumMap<>(Resource.class);
 
-  KvRoutes(KvService service, WriteRequestParser parser, Responses responses, HttpConfig http) {
+  KvRoutes(KvService service, AccessControl access, Responses responses, HttpConfig http) {
     this.service = service;
-    this.parser = parser;
+    this.access = access;
     this.responses = responses;
     this.bodyTimeoutMs = http.bodyTimeoutMs();
     HttpConfig.BodyLimits limits = http.bodyLimits();
@@ -59,7 +65,8 @@ final class KvRoutes {
   }
 
   void mount(Route route) {
-    route.handler(this::resolve).handler(this::readBody).handler(this::serve).failureHandler(this::failed);
+    route.handler(this::resolve).handler(this::admit).handler(this::readBody).handler(this::serve)
+        .failureHandler(this::failed);
   }
 
   private void resolve(RoutingContext ctx) {
@@ -84,6 +91,24 @@ final class KvRoutes {
     }
     ctx.put(PATH, path);
     ctx.next();
+  }
+
+  private void admit(RoutingContext ctx) {
+    KvPath path = ctx.get(PATH);
+    if (path == null) {
+      ctx.next();
+      return;
+    }
+    HttpServerRequest request = ctx.request();
+    Future<Namespace> admitted = access.forData(request.getHeader(HttpHeaders.AUTHORIZATION), path.ns(),
+        path.resource().scope(request.method()));
+    if (!admitted.isComplete() && !request.isEnded()) {
+      request.pause(); // a body arriving while the database is asked must wait for its reader
+    }
+    admitted.onComplete(ns -> {
+      ctx.put(NAMESPACE, ns);
+      ctx.next();
+    }, failure -> responses.failure(ctx, failure));
   }
 
   private void readBody(RoutingContext ctx) {
@@ -111,6 +136,7 @@ final class KvRoutes {
       ctx.next();
       return;
     }
+    Namespace ns = ctx.remove(NAMESPACE);
     cancelBodyTimer(ctx);
     if (ctx.response().ended()) {
       return; // answered 408 while the last bytes were arriving
@@ -122,14 +148,14 @@ final class KvRoutes {
           if (HttpMethod.GET.equals(method)) {
             get(ctx, path);
           } else if (HttpMethod.PUT.equals(method)) {
-            put(ctx, path);
+            put(ctx, path, ns);
           } else {
             delete(ctx, path);
           }
         }
         case LIST -> list(ctx, path);
         case BULK_GET -> bulkGet(ctx, path);
-        case BULK_WRITE -> bulkWrite(ctx, path);
+        case BULK_WRITE -> bulkWrite(ctx, path, ns);
         case BULK_DELETE -> bulkDelete(ctx, path);
       }
     } catch (KvsException e) {
@@ -170,9 +196,9 @@ final class KvRoutes {
         failure -> responses.failure(ctx, failure));
   }
 
-  private void put(RoutingContext ctx, KvPath path) {
-    WriteRequest write = parser.parse(bodyBytes(ctx), System.currentTimeMillis());
-    service.write(path.ns(), path.key(), write).onComplete(
+  private void put(RoutingContext ctx, KvPath path, Namespace ns) {
+    WriteRequest write = new WriteRequestParser(ns.limits()).parse(bodyBytes(ctx), System.currentTimeMillis());
+    access.beforeWrite(ns).compose(ok -> service.write(path.ns(), path.key(), write)).onComplete(
         stored -> responses.json(ctx, 200, JsonBodies.record(path.key(), stored)),
         failure -> responses.failure(ctx, failure));
   }
@@ -192,21 +218,22 @@ final class KvRoutes {
   }
 
   private void bulkGet(RoutingContext ctx, KvPath path) {
-    List<String> keys = parser.parseKeys(bodyBytes(ctx), ApiLimits.MAX_BULK_GET_KEYS);
+    List<String> keys = WriteRequestParser.parseKeys(bodyBytes(ctx), ApiLimits.MAX_BULK_GET_KEYS);
     service.bulkGet(path.ns(), keys).onComplete(
         found -> responses.json(ctx, 200, JsonBodies.records(keys, found)),
         failure -> responses.failure(ctx, failure));
   }
 
-  private void bulkWrite(RoutingContext ctx, KvPath path) {
-    List<KeyedWrite> items = parser.parseBulkWrite(bodyBytes(ctx), System.currentTimeMillis(), ApiLimits.MAX_BULK_WRITE_ITEMS);
-    service.bulkWrite(path.ns(), items).onComplete(
+  private void bulkWrite(RoutingContext ctx, KvPath path, Namespace ns) {
+    List<KeyedWrite> items = new WriteRequestParser(ns.limits())
+        .parseBulkWrite(bodyBytes(ctx), System.currentTimeMillis(), ApiLimits.MAX_BULK_WRITE_ITEMS);
+    access.beforeWrite(ns).compose(ok -> service.bulkWrite(path.ns(), items)).onComplete(
         written -> responses.json(ctx, 200, JsonBodies.count("written", written)),
         failure -> responses.failure(ctx, failure));
   }
 
   private void bulkDelete(RoutingContext ctx, KvPath path) {
-    List<String> keys = parser.parseKeys(bodyBytes(ctx), ApiLimits.MAX_BULK_DELETE_KEYS);
+    List<String> keys = WriteRequestParser.parseKeys(bodyBytes(ctx), ApiLimits.MAX_BULK_DELETE_KEYS);
     service.bulkDelete(path.ns(), keys).onComplete(
         deleted -> responses.json(ctx, 200, JsonBodies.count("deleted", deleted)),
         failure -> responses.failure(ctx, failure));

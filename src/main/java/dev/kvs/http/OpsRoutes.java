@@ -8,7 +8,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 
-/** Liveness, readiness and Prometheus metrics. */
+/**
+ * Liveness, readiness and Prometheus metrics (on the API port, or on a management port of their
+ * own), and the OpenAPI document (always on the API port).
+ */
 final class OpsRoutes {
   private static final Buffer UP = Buffer.buffer("{\"status\":\"UP\"}");
   private static final Buffer DOWN = Buffer.buffer("{\"status\":\"DOWN\",\"reason\":\"database unreachable or not migrated\"}");
@@ -27,11 +30,15 @@ final class OpsRoutes {
     this.responses = responses;
   }
 
-  /** Mounts the routes; {@code openApi} is the OpenAPI document, read once at start. */
-  void mount(Router router, Buffer openApi) {
+  /** Mounts the health endpoints and the metrics. */
+  void mountManagement(Router router) {
     router.get("/health/live").handler(ctx -> responses.json(ctx, 200, UP));
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(this::metrics);
+  }
+
+  /** Mounts the OpenAPI document, read once at start. */
+  static void mountOpenApi(Router router, Buffer openApi) {
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, YAML).end(openApi));
   }
 

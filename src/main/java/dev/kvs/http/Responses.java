@@ -1,5 +1,6 @@
 package dev.kvs.http;
 
+import dev.kvs.access.RateLimitedException;
 import dev.kvs.logging.LogRateLimit;
 import dev.kvs.service.KvsException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -29,6 +30,13 @@ import org.slf4j.LoggerFactory;
 final class Responses {
   private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json; charset=utf-8");
+  private static final CharSequence WWW_AUTHENTICATE = HttpHeaders.createOptimized("WWW-Authenticate");
+  // RFC 6750: a request without credentials gets the scheme; one with bad credentials, the error too.
+  private static final CharSequence BEARER = HttpHeaders.createOptimized("Bearer realm=\"kvs\"");
+  private static final CharSequence BEARER_INVALID_TOKEN =
+      HttpHeaders.createOptimized("Bearer realm=\"kvs\", error=\"invalid_token\"");
+  private static final CharSequence BEARER_INSUFFICIENT_SCOPE =
+      HttpHeaders.createOptimized("Bearer realm=\"kvs\", error=\"insufficient_scope\"");
 
   /** How long a connection is drained after an answer that left its request body unread. */
   private static final long LINGER_MS = 2_000;
@@ -62,8 +70,14 @@ final class Responses {
   }
 
   void error(HttpServerRequest request, KvsException e) {
-    if (e.status() == 503 || e.status() == 429) {
-      request.response().headers().set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+    switch (e.status()) {
+      case 401 -> request.response().headers().set(WWW_AUTHENTICATE,
+          request.headers().contains(HttpHeaders.AUTHORIZATION) ? BEARER_INVALID_TOKEN : BEARER);
+      case 403 -> request.response().headers().set(WWW_AUTHENTICATE, BEARER_INSUFFICIENT_SCOPE);
+      case 429 -> request.response().headers().set(HttpHeaders.RETRY_AFTER, e instanceof RateLimitedException limited
+          ? Long.toString(limited.retryAfterSeconds()) : retryAfterSeconds.toString());
+      case 503 -> request.response().headers().set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+      default -> { }
     }
     send(request, e.status(), JsonBodies.error(e, e.getMessage()));
   }

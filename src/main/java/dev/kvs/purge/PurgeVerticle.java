@@ -1,6 +1,7 @@
 package dev.kvs.purge;
 
 import dev.kvs.config.KvsConfig.PurgeConfig;
+import dev.kvs.store.NamespaceStore;
 import dev.kvs.store.PurgeStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * run rather than a fixed number of rows per interval. Fully asynchronous: a run is a chain of
  * futures on this verticle's event loop, never a blocking loop.
  *
+ * <p>A run also finishes the deletion of namespaces deleted more than the purge grace ago: their
+ * last records (written by requests already in flight when the deletion began) and their rows.
+ *
  * <p>The lag gauge is the age of the oldest row waiting for the purge, computed when it is read
  * from the oldest expiry last seen: refreshed after every batch, also after a failed one, so it
  * keeps growing while the purge falls behind or fails instead of showing a stale 0.
@@ -29,20 +33,29 @@ public final class PurgeVerticle extends VerticleBase {
   private static final long NONE = Long.MAX_VALUE;
 
   private final PurgeStore store;
+  private final NamespaceStore namespaces;
+  private final long graceMs;
   private final PurgeConfig config;
   private final Counter deleted;
   private final Counter batches;
   private final Counter runsPurged;
   private final Counter runsSkipped;
   private final Counter runsFailed;
+  private final Counter namespacesDeleted;
   private final AtomicLong oldestWaitingExpiryMs = new AtomicLong(NONE);
   private final AtomicLong lastRunEpochMs = new AtomicLong();
   private long timerId = -1;
   private Future<Integer> running;
 
-  public PurgeVerticle(PurgeStore store, PurgeConfig config, MeterRegistry registry) {
+  /** @param graceMs how long after its deletion began a namespace's rows may go for good */
+  public PurgeVerticle(PurgeStore store, NamespaceStore namespaces, long graceMs, PurgeConfig config,
+      MeterRegistry registry) {
     this.store = store;
+    this.namespaces = namespaces;
+    this.graceMs = graceMs;
     this.config = config;
+    this.namespacesDeleted = Counter.builder("kvs.purge.namespaces.deleted")
+        .description("Deleted namespaces whose last records and row the purge removed").register(registry);
     this.deleted = Counter.builder("kvs.purge.deleted").description("Expired rows deleted by the purge").register(registry);
     this.batches = Counter.builder("kvs.purge.batches").description("Purge batches run by this process").register(registry);
     this.runsPurged = runs(registry, "purged");
@@ -94,6 +107,7 @@ public final class PurgeVerticle extends VerticleBase {
     }
     long deadline = System.currentTimeMillis() + config.maxRunMs();
     running = purgeBatches(deadline, 0, true)
+        .compose(total -> total < 0 ? Future.succeededFuture(total) : finishDeletedNamespaces().map(total))
         .onComplete(total -> {
           lastRunEpochMs.set(System.currentTimeMillis());
           (total < 0 ? runsSkipped : runsPurged).increment();
@@ -117,6 +131,16 @@ public final class PurgeVerticle extends VerticleBase {
           boolean more = batch.chosen() == config.batchSize() && System.currentTimeMillis() < deadline;
           return more ? purgeBatches(deadline, total, false) : Future.succeededFuture(total);
         });
+  }
+
+  private Future<Void> finishDeletedNamespaces() {
+    return namespaces.deletingFor(graceMs).compose(names -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (String name : names) {
+        chain = chain.compose(done -> namespaces.finishDeletion(name)).onSuccess(done -> namespacesDeleted.increment());
+      }
+      return chain;
+    });
   }
 
   /** Looks up the oldest row still waiting; when the database does not answer, the last value stays (and ages). */

@@ -74,7 +74,7 @@ public final class WriteRequestParser {
   }
 
   /** A {@code {"keys": [..]}} body: valid keys, in order, without repeats. */
-  public List<String> parseKeys(byte[] body, int maxKeys) {
+  public static List<String> parseKeys(byte[] body, int maxKeys) {
     return document(body, p -> {
       enterSingleArrayField(p, "keys");
       LinkedHashSet<String> keys = new LinkedHashSet<>();

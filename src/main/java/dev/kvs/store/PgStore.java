@@ -1,14 +1,15 @@
 package dev.kvs.store;
 
+import static dev.kvs.store.Timestamps.millis;
+import static dev.kvs.store.Timestamps.utc;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowIterator;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -152,13 +153,5 @@ public final class PgStore implements RecordReader {
 
   private static StoredRecord toRecord(Row row) {
     return new StoredRecord(row.getString(0), row.getString(1), millis(row, 2), millis(row, 3));
-  }
-
-  private static long millis(Row row, int column) {
-    return row.getOffsetDateTime(column).toInstant().toEpochMilli();
-  }
-
-  private static OffsetDateTime utc(long unixMs) {
-    return Instant.ofEpochMilli(unixMs).atOffset(ZoneOffset.UTC);
   }
 }

@@ -77,6 +77,8 @@ public final class TestService implements AutoCloseable {
     settings.put("KVS_HTTP_PORT", Integer.toString(freePort()));
     settings.put("KVS_HTTP_INSTANCES", "2");
     settings.put("KVS_PURGE_ENABLED", "false");
+    // Authentication has tests of its own (AuthMatrixIT and others); the rest test the data path.
+    settings.put("KVS_AUTH", "off");
     settings.putAll(env);
     KvsConfig config = KvsConfig.fromEnv(settings);
     PrometheusMeterRegistry registry = Metrics.newRegistry();

@@ -1,4 +1,4 @@
-package dev.kvs.cache;
+package dev.kvs.notify;
 
 import dev.kvs.logging.LogRateLimit;
 import io.micrometer.core.instrument.Counter;
@@ -8,31 +8,44 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgNotification;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * LISTENs for the changes other replicas announce and invalidates those keys here. Runs on a
- * connection of its own, outside the pool, and reconnects with backoff when it is lost. Whenever
- * the connection is lost or re-established the whole cache is cleared: notifications may have been
- * missed in between, and a cleared cache cannot serve a stale entry.
+ * LISTENs for what other replicas announce (changed keys, revoked tokens, changed namespaces) and
+ * hands each message to its channel's subscriber. Runs on a connection of its own, outside the
+ * pool, and reconnects with backoff when it is lost. Whenever the connection is lost or
+ * re-established every subscriber is reset (its cache cleared): notifications may have been missed
+ * in between, and a cleared cache cannot serve a stale entry.
  *
  * <p>A connection that only listens sends nothing, so a peer that vanished without closing it (a
  * half-open TCP connection) would never be noticed: a heartbeat query every second that goes
  * unanswered for two closes it, which takes the lost-connection path above.
  */
-public final class ChangeListener {
-  private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
+public final class NotificationListener {
+  private static final Logger LOG = LoggerFactory.getLogger(NotificationListener.class);
+
+  /** A channel and what to do with its messages; {@code reset} is called when messages may have been missed. */
+  public interface Subscriber {
+    String channel();
+
+    void message(String payload);
+
+    void reset();
+  }
+
   private static final long MAX_BACKOFF_MS = 5_000;
   private static final long HEARTBEAT_INTERVAL_MS = 1_000;
   private static final long HEARTBEAT_TIMEOUT_MS = 2_000;
 
   private final Vertx vertx;
   private final PgConnectOptions options;
-  private final String origin;
-  private final ReadCache cache;
+  private final List<Subscriber> subscribers;
   private final Counter reconnects;
   private final AtomicInteger listening = new AtomicInteger();
   private final LogRateLimit connectFailureLog = new LogRateLimit(30, TimeUnit.SECONDS);
@@ -43,12 +56,12 @@ public final class ChangeListener {
   private boolean everListened;
   private int failedAttempts;
 
-  public ChangeListener(Vertx vertx, PgConnectOptions options, String origin, ReadCache cache, MeterRegistry registry) {
+  public NotificationListener(Vertx vertx, PgConnectOptions options, String origin, List<Subscriber> subscribers,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.options = new PgConnectOptions(options);
     this.options.addProperty("application_name", "kvs-listen-" + origin);
-    this.origin = origin;
-    this.cache = cache;
+    this.subscribers = List.copyOf(subscribers);
     this.reconnects = Counter.builder("kvs.cache.listen.reconnects")
         .description("Times the change-notification connection was re-established").register(registry);
     Gauge.builder("kvs.cache.listening", listening, AtomicInteger::get)
@@ -78,18 +91,19 @@ public final class ChangeListener {
     return PgConnection.connect(vertx, options)
         .compose(conn -> {
           connection = conn;
-          conn.notificationHandler(n -> ChangeMessages.decode(n.getPayload(), origin, cache::invalidateRemote));
+          conn.notificationHandler(this::dispatch);
           conn.closeHandler(v -> lost());
-          return conn.query("LISTEN " + ChangeMessages.CHANNEL).execute();
+          String listen = subscribers.stream().map(s -> "LISTEN " + s.channel()).collect(Collectors.joining("; "));
+          return conn.query(listen).execute();
         })
         .<Void>mapEmpty()
         .onSuccess(v -> {
-          cache.clear();
+          resetAll();
           listening.set(1);
           failedAttempts = 0;
           if (everListened) {
             reconnects.increment();
-            LOG.info("change notifications: listening again, cache cleared");
+            LOG.info("change notifications: listening again, caches cleared");
           }
           everListened = true;
         })
@@ -106,6 +120,18 @@ public final class ChangeListener {
             retryLater();
           }
         });
+  }
+
+  private void dispatch(PgNotification notification) {
+    for (Subscriber subscriber : subscribers) {
+      if (subscriber.channel().equals(notification.getChannel())) {
+        subscriber.message(notification.getPayload());
+      }
+    }
+  }
+
+  private void resetAll() {
+    subscribers.forEach(Subscriber::reset);
   }
 
   private void heartbeat() {
@@ -128,9 +154,9 @@ public final class ChangeListener {
     heartbeatPending = false;
     connection = null;
     listening.set(0);
-    cache.clear();
+    resetAll();
     if (!stopped) {
-      LOG.warn("change notifications: connection lost, cache cleared, reconnecting");
+      LOG.warn("change notifications: connection lost, caches cleared, reconnecting");
       retryLater();
     }
   }
