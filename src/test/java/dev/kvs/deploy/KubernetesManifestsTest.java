@@ -93,14 +93,6 @@ class KubernetesManifestsTest {
   private static final String MANAGEMENT_PORT = "KVS_MANAGEMENT_PORT";
 
   /**
-   * Variables the manifests may set although no code reads them yet. Each needs its reason here;
-   * anything else the code does not read is a typo or a leftover. Both names below are being added
-   * to src/main (issue "namespaces, tokens, admin API, auth on by default"); once the code reads
-   * them this set changes nothing, and it can be emptied.
-   */
-  private static final Set<String> ARRIVING_ENV = Set.of(ADMIN_TOKEN, MANAGEMENT_PORT);
-
-  /**
    * Secrets the manifests read and no object in k8s/ defines: the operator creates them (a
    * committed value would be a known credential), with these keys.
    */
@@ -486,7 +478,6 @@ class KubernetesManifestsTest {
     Set<String> read = namesTheCodeReads();
     Set<String> unknown = new TreeSet<>(m.environment().keySet());
     unknown.removeAll(read);
-    unknown.removeAll(ARRIVING_ENV);
     assertTrue(unknown.isEmpty(), set + ": the service reads none of " + unknown + " (it reads " + read + ")");
   }
 
