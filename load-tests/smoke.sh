@@ -21,7 +21,10 @@ psql "$SERVER_URL" -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep
   psql -q "$SERVER_URL" -c "CREATE DATABASE $DB"
 
 mkdir -p load-tests/target
-KVS_HTTP_PORT=$PORT KVS_DB_URL="${SERVER_URL%/*}/$DB" "$JAVA_HOME/bin/java" -jar target/kvs.jar >"$LOG" 2>&1 &
+# With authentication on, as a user runs it: a fresh admin token, then a namespace and a token for the load.
+ADMIN_TOKEN="kvs_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+KVS_ADMIN_TOKEN=$ADMIN_TOKEN KVS_HTTP_PORT=$PORT KVS_DB_URL="${SERVER_URL%/*}/$DB" \
+  "$JAVA_HOME/bin/java" -jar target/kvs.jar >"$LOG" 2>&1 &
 KVS_PID=$!
 trap 'kill "$KVS_PID" 2>/dev/null || true; wait "$KVS_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
@@ -31,13 +34,19 @@ for _ in $(seq 1 60); do
 done
 curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null || { echo "KVS not ready after 30 s" >&2; cat "$LOG" >&2; exit 1; }
 
+admin() { curl -sf -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' "$@"; }
+admin -X DELETE "http://127.0.0.1:$PORT/v1/admin/namespaces/smoke" >/dev/null || true # a previous run's
+admin -X POST "http://127.0.0.1:$PORT/v1/admin/namespaces" -d '{"name": "smoke"}' >/dev/null
+TOKEN=$(admin -X POST "http://127.0.0.1:$PORT/v1/admin/namespaces/smoke/tokens" -d '{"scopes": ["read", "write"]}' |
+  sed -E 's/.*"token":"([^"]+)".*/\1/')
+
 if [ $# -gt 0 ]; then
   which=(-Dgatling.simulationClass="dev.kvs.load.${1#dev.kvs.load.}")
 else
   which=(-Dgatling.runMultipleSimulations=true)
 fi
 ./mvnw -q -B -f load-tests/pom.xml gatling:test "${which[@]}" \
-  -DbaseUrl="http://127.0.0.1:$PORT" -Dns=smoke -Dusers=4 -DrampSeconds=1 -DdurationSeconds=3 \
+  -DbaseUrl="http://127.0.0.1:$PORT" -Dns=smoke -Dtoken="$TOKEN" -Dusers=4 -DrampSeconds=1 -DdurationSeconds=3 \
   -DhotKeys=100 -Dkeys=2000 -DwriteKeys=500 -DcontentionKeys=1 -DlistKeys=500 -DpageSize=50 \
   -DsessionTtlMs=2000 -DmaxErrorPercent=0 -Dp95Ms=60000 -Dp99Ms=60000
 echo "load-test smoke run passed"

@@ -17,10 +17,11 @@ final class KvsHttp {
   static final String NAMESPACE_PATH = "/v1/ns/" + LoadParameters.NAMESPACE;
 
   static HttpProtocolBuilder protocol() {
-    return http.baseUrl(LoadParameters.BASE_URL)
+    HttpProtocolBuilder protocol = http.baseUrl(LoadParameters.BASE_URL)
         .acceptHeader("application/json")
         .contentTypeHeader("application/json; charset=utf-8")
         .userAgentHeader("kvs-gatling");
+    return LoadParameters.TOKEN.isEmpty() ? protocol : protocol.authorizationHeader("Bearer " + LoadParameters.TOKEN);
   }
 
   /** A GET that must find its record. */

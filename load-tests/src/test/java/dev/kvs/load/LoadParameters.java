@@ -11,6 +11,8 @@ final class LoadParameters {
   static final String BASE_URL = System.getProperty("baseUrl", "http://localhost:8080");
   /** The namespace the load runs in; keep it apart from real data. */
   static final String NAMESPACE = System.getProperty("ns", "load");
+  /** A token of the namespace with read and write scopes ({@code -Dtoken=kvs_...}); none for a KVS with KVS_AUTH=off. */
+  static final String TOKEN = System.getProperty("token", "");
   /** Concurrent virtual users; each holds one keep-alive connection, like wrk's -c. */
   static final int USERS = Integer.getInteger("users", 64);
   static final Duration RAMP = Duration.ofSeconds(Long.getLong("rampSeconds", 2));

@@ -44,11 +44,14 @@ final class Seeder {
   }
 
   private static void post(String path, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(LoadParameters.BASE_URL + path))
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(LoadParameters.BASE_URL + path))
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (!LoadParameters.TOKEN.isEmpty()) {
+      builder.header("Authorization", "Bearer " + LoadParameters.TOKEN);
+    }
+    HttpRequest request = builder.build();
     try {
       HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
