@@ -115,7 +115,9 @@ start_service() {
   if curl -s -o /dev/null "$URL/health/live"; then
     die "something already answers on port $PORT: choose another PORT"
   fi
-  env KVS_HTTP_PORT="$PORT" PGDATABASE="$DB" KVS_PURGE_ENABLED=false "$@" \
+  # Authentication off unless the caller passes KVS_AUTH=on (and KVS_ADMIN_TOKEN): the benchmarks
+  # measure the data path; kvs-auth-on-off.sh measures what authentication adds.
+  env KVS_HTTP_PORT="$PORT" PGDATABASE="$DB" KVS_PURGE_ENABLED=false KVS_AUTH=off "$@" \
     "$JAVA_HOME/bin/java" -jar "$KVS_JAR" >"$SERVICE_LOG" 2>&1 &
   SERVICE_PID=$!
   local _

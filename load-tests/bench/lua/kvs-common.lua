@@ -4,7 +4,8 @@
 --
 -- Environment: NS (namespace, default bench), KEYS (records k0..k(KEYS-1), default 100000),
 -- TTL_MINUTES (minutesToExpire of written records, default 10080 = 7 days, so that a loaded
--- table outlives the service's 1-day default and can be reused by later sittings).
+-- table outlives the service's 1-day default and can be reused by later sittings), TOKEN (a
+-- token of the namespace, sent as Authorization: Bearer; none for a service with KVS_AUTH=off).
 local M = {}
 
 M.ns = os.getenv('NS') or 'bench'
@@ -13,6 +14,13 @@ M.ttl_minutes = tonumber(os.getenv('TTL_MINUTES') or '10080')
 
 -- KVS answers 415 to a body without it.
 M.json = { ['Content-Type'] = 'application/json' }
+
+-- wrk.format takes either its headers argument or wrk.headers: the token goes into both.
+local token = os.getenv('TOKEN')
+if token and token ~= '' then
+  M.json['Authorization'] = 'Bearer ' .. token
+  wrk.headers['Authorization'] = 'Bearer ' .. token
+end
 
 function M.path(i)
   return '/v1/ns/' .. M.ns .. '/kv/k' .. i
