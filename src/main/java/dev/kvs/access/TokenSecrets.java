@@ -38,12 +38,17 @@ public final class TokenSecrets {
     return "tok_" + BASE64URL.encodeToString(bytes);
   }
 
-  public static byte[] hash(String secret) {
+  /** One digest per thread: looking the algorithm up costs more than hashing a token. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.US_ASCII));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
+  });
+
+  public static byte[] hash(String secret) {
+    return SHA256.get().digest(secret.getBytes(StandardCharsets.US_ASCII));
   }
 
   static String hex(byte[] hash) {
