@@ -99,8 +99,11 @@ class ProcessIT {
     }
   }
 
-  /** Starts the jar; its output goes to {@code output} (Process.destroy closes the pipes, a file stays). */
-  private static Process start(Map<String, String> env, Path output) throws IOException {
+  /**
+   * Starts the jar with {@code env} and none of the test JVM's KVS_* / PG* variables; its output goes
+   * to {@code output} (Process.destroy closes the pipes, a file stays). DatabaseTlsIT starts it too.
+   */
+  static Process start(Map<String, String> env, Path output) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
         .redirectErrorStream(true)

@@ -3,13 +3,19 @@ package dev.kvs.config;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Where the database is and how the pool talks to it. {@code KVS_DB_URL} wins; otherwise libpq's
  * {@code PGHOST}, {@code PGPORT}, {@code PGUSER}, {@code PGPASSWORD} and {@code PGDATABASE} with
- * libpq's defaults for user and database, always over TCP (host {@code localhost} by default):
- * Unix sockets, {@code ~/.pgpass} and the other {@code PG*} variables are not read.
+ * libpq's defaults for user and database, always over TCP (host {@code localhost} by default).
+ * TLS follows libpq too, parameter by parameter: {@code sslmode} and {@code sslrootcert} in
+ * KVS_DB_URL, else {@code PGSSLMODE} and {@code PGSSLROOTCERT}; plain TCP when neither says
+ * otherwise (see {@link DatabaseTls}). Unix sockets, {@code ~/.pgpass}, client certificates and
+ * the other {@code PG*} variables are not read.
  */
 public record DatabaseConfig(
     String host,
@@ -22,7 +28,8 @@ public record DatabaseConfig(
     int maxWaitQueue,
     int connectTimeoutMs,
     int lockTimeoutMs,
-    int statementTimeoutMs) {
+    int statementTimeoutMs,
+    DatabaseTls tls) {
 
   static DatabaseConfig fromEnv(EnvReader in) {
     String url = in.stringOrNull("KVS_DB_URL");
@@ -34,26 +41,27 @@ public record DatabaseConfig(
     if (url != null) {
       PgConnectOptions parsed;
       try {
-        parsed = PgConnectOptions.fromUri(url);
+        // Without sslmode, which DatabaseTls reads (Vert.x's parser would take a bad one for a bad URL).
+        parsed = PgConnectOptions.fromUri(url.replaceAll("([?&])sslmode=[^&]*", "$1"));
       } catch (RuntimeException e) {
         // The parser's message repeats the URL, password included: name the form, never the secret.
         throw new IllegalArgumentException("KVS_DB_URL is not a URL of the form "
             + "postgresql://USER:PASSWORD@HOST:5432/DATABASE (got " + withoutCredentials(url) + ")");
       }
-      refuseTls("KVS_DB_URL", parsed.getSslMode() == null ? "" : parsed.getSslMode().name());
       host = parsed.getHost();
       port = parsed.getPort();
       user = url.contains("@") ? parsed.getUser() : System.getProperty("user.name");
       database = hasPath(url) ? parsed.getDatabase() : user;
       password = url.contains("@") ? parsed.getPassword() : null;
     } else {
-      refuseTls("PGSSLMODE", in.string("PGSSLMODE", ""));
       host = in.string("PGHOST", "localhost");
       port = in.intValue("PGPORT", 5432, 1, 65_535);
       user = in.string("PGUSER", System.getProperty("user.name"));
       database = in.string("PGDATABASE", user);
       password = in.stringOrNull("PGPASSWORD");
     }
+    // After the URL parsed: its query then holds no part of the credentials, so messages may quote it.
+    DatabaseTls tls = DatabaseTls.fromEnv(url == null ? Map.of() : tlsParameters(url), in);
     int cores = Runtime.getRuntime().availableProcessors();
     return new DatabaseConfig(host, port, database, user, password,
         in.intValue("KVS_DB_POOL_SIZE", Math.max(8, cores * 8), 1, 1_000),
@@ -61,19 +69,30 @@ public record DatabaseConfig(
         in.intValue("KVS_DB_MAX_WAIT_QUEUE", 10_000, 1, 1_000_000),
         in.intValue("KVS_DB_CONNECT_TIMEOUT_MS", 2_000, 100, 600_000),
         in.intValue("KVS_DB_LOCK_TIMEOUT_MS", 2_000, 1, 600_000),
-        in.intValue("KVS_DB_STATEMENT_TIMEOUT_MS", 10_000, 1, 3_600_000));
+        in.intValue("KVS_DB_STATEMENT_TIMEOUT_MS", 10_000, 1, 3_600_000),
+        tls);
   }
 
   /**
-   * TLS to PostgreSQL is not built yet: a setting that demands it must stop the start rather than
-   * be ignored, or the operator would believe the connection encrypted.
+   * sslmode and sslrootcert from the URL's query (Vert.x's parser does not know sslrootcert).
+   * Values are percent-decoded as libpq does ('+' stays '+'); other parameters are left alone (a
+   * password may be one).
    */
-  private static void refuseTls(String variable, String sslMode) {
-    String mode = sslMode.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-    if (mode.equals("require") || mode.equals("verify-ca") || mode.equals("verify-full")) {
-      throw new IllegalArgumentException(variable + " asks for sslmode " + mode
-          + ", but KVS does not support TLS to PostgreSQL yet (its connections would be unencrypted)");
+  private static Map<String, String> tlsParameters(String url) {
+    Map<String, String> found = new HashMap<>();
+    int query = url.indexOf('?');
+    for (String pair : query < 0 ? new String[0] : url.substring(query + 1).split("&")) {
+      int eq = pair.indexOf('=');
+      String key = pair.substring(0, Math.max(eq, 0));
+      if ((key.equals("sslmode") || key.equals("sslrootcert")) && eq + 1 < pair.length()) {
+        try {
+          found.put(key, URLDecoder.decode(pair.substring(eq + 1).replace("+", "%2B"), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("KVS_DB_URL's " + key + " is not percent-encoded correctly");
+        }
+      }
     }
+    return found;
   }
 
   /** The URL with everything between the scheme and the last '@' (user and password) masked. */
@@ -110,6 +129,7 @@ public record DatabaseConfig(
     options.addProperty("application_name", name);
     options.addProperty("lock_timeout", Integer.toString(lockTimeoutMs));
     options.addProperty("statement_timeout", Integer.toString(statementTimeoutMs));
+    tls.applyTo(options);
     return options;
   }
 
@@ -155,10 +175,13 @@ public record DatabaseConfig(
     return "jdbc:postgresql://" + hostPart + ":" + port + "/" + database;
   }
 
-  /** Driver settings for Flyway's connection: the same connect bound as the pool's. */
+  /** Driver settings for Flyway's connection: the same connect bound and TLS as the pool's. */
   public Map<String, String> jdbcProperties() {
     String seconds = Integer.toString(Math.max(1, (connectTimeoutMs + 999) / 1000));
-    return Map.of("ApplicationName", "kvs-migrations", "connectTimeout", seconds, "loginTimeout", seconds);
+    Map<String, String> properties = new HashMap<>(
+        Map.of("ApplicationName", "kvs-migrations", "connectTimeout", seconds, "loginTimeout", seconds));
+    tls.addTo(properties);
+    return properties;
   }
 
   /** Where we connect, for log lines and error messages: never the password. */
