@@ -2,6 +2,7 @@ package dev.kvs.access;
 
 import dev.kvs.config.AuthConfig;
 import dev.kvs.notify.NotificationListener;
+import dev.kvs.service.DatabaseFailures;
 import dev.kvs.service.Identifiers;
 import dev.kvs.service.KvsException;
 import dev.kvs.store.TokenStore;
@@ -57,7 +58,8 @@ public final class AccessControl {
       } catch (KvsException e) {
         return Future.failedFuture(e);
       }
-      return namespaces.find(ns).map(n -> withinRate(n != null ? n : namespaces.unregistered(ns)));
+      return namespaces.find(ns).map(n -> withinRate(n != null ? n : namespaces.unregistered(ns)))
+          .recover(DatabaseFailures::mapped);
     }
     return authenticator.authenticate(authorization).compose(grant -> {
       if (grant.admin()) {
@@ -75,7 +77,7 @@ public final class AccessControl {
         }
         return withinRate(found);
       });
-    });
+    }).recover(DatabaseFailures::mapped); // a look-up the database could not answer: 503, not 500
   }
 
   /**
@@ -83,7 +85,8 @@ public final class AccessControl {
    * off, creates the namespace on its first write (a refused write creates nothing).
    */
   public Future<Void> beforeWrite(Namespace ns) {
-    return ns.registered() ? Future.succeededFuture() : namespaces.findOrCreate(ns.name()).mapEmpty();
+    return ns.registered() ? Future.succeededFuture()
+        : namespaces.findOrCreate(ns.name()).<Void>mapEmpty().recover(DatabaseFailures::mapped);
   }
 
   /** Admits a call of the admin API: an admin token, or anyone when authentication is off. */
@@ -96,7 +99,7 @@ public final class AccessControl {
         throw AccessErrors.forbidden("the admin API needs an admin token");
       }
       return null;
-    });
+    }).<Void>mapEmpty().recover(DatabaseFailures::mapped);
   }
 
   private Namespace withinRate(Namespace ns) {
