@@ -80,7 +80,7 @@ class DatabaseOutageIT {
     // Writes whose outcome is unknown are announced; those announcements fail, and that shows.
     Await.until("failed notifications counted", 10_000,
         () -> kvs.registry.get("kvs.cache.notify.failures").counter().count() > 0);
-    Await.until("the lost LISTEN connection logged", 10_000, () -> !log.atLeast(Level.WARN, "dev.kvs.cache.ChangeListener")
+    Await.until("the lost LISTEN connection logged", 10_000, () -> !log.atLeast(Level.WARN, "dev.kvs.notify.NotificationListener")
         .stream().filter(e -> e.getFormattedMessage().contains("cannot listen")).toList().isEmpty());
     List<ILoggingEvent> notifyWarnings = log.atLeast(Level.WARN, "dev.kvs.cache.ChangePublisher");
     assertFalse(notifyWarnings.isEmpty(), "a failed notification is logged");
