@@ -51,9 +51,16 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down: draining in-flight requests (up to {} ms)", config.shutdownGraceMs());
       try {
-        app.stop().eventually(vertx::close).await(config.shutdownGraceMs() + 5_000, TimeUnit.MILLISECONDS);
+        app.stop().await(config.shutdownGraceMs() + 5_000, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.warn("shutdown did not complete cleanly: {}", e.toString());
+      }
+      // Closed from this thread, not as a continuation of app.stop(): that future's callbacks run on
+      // an event loop, which closing Vert.x terminates before it could tell anyone it is done.
+      try {
+        vertx.close().await(5_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("Vert.x did not close cleanly: {}", e.toString());
       }
     }, "kvs-shutdown"));
   }
