@@ -41,6 +41,11 @@ final class CachedLookup<K, V> {
     return loaded.map(found -> found.orElse(null));
   }
 
+  /** What the caller knows the database now holds (it just wrote it). */
+  void put(K key, V value) {
+    cache.put(key, java.util.concurrent.CompletableFuture.completedFuture(Optional.ofNullable(value)));
+  }
+
   void invalidate(K key) {
     cache.synchronous().invalidate(key);
   }

@@ -32,8 +32,13 @@ public final class NamespaceDirectory {
   Future<Namespace> findOrCreate(String name) {
     return find(name).compose(found -> found != null ? Future.succeededFuture(found)
         : store.create(name, NamespaceRow.Limits.DEFAULTS).compose(created -> {
-          forget(name); // cached as absent a moment ago, by this call or a concurrent one
-          return created != null ? Future.succeededFuture(resolve(created)) : find(name);
+          if (created == null) {
+            forget(name); // created meanwhile by another call: cached as absent a moment ago
+            return find(name);
+          }
+          Namespace ns = resolve(created);
+          namespaces.put(name, ns); // replaces "absent", so the next call needs no query
+          return Future.succeededFuture(ns);
         }));
   }
 
