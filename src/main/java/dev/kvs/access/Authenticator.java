@@ -4,6 +4,7 @@ import dev.kvs.store.TokenStore;
 import io.vertx.core.Future;
 import java.security.MessageDigest;
 import java.util.EnumSet;
+import java.util.HexFormat;
 
 /**
  * Who is calling: the grant of the bearer token of a request, or a 401. The secret is hashed once
@@ -23,7 +24,7 @@ final class Authenticator {
   Authenticator(TokenStore tokens, byte[] adminTokenHash, long cacheTtlMs) {
     this.adminTokenHash = adminTokenHash;
     this.grants = new CachedLookup<>(100_000, cacheTtlMs, hex -> {
-      byte[] hash = java.util.HexFormat.of().parseHex(hex);
+      byte[] hash = HexFormat.of().parseHex(hex);
       return tokens.findByHash(hash).map(grant -> grant == null ? null : new Found(grant, hash));
     });
   }

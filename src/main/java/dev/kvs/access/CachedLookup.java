@@ -43,7 +43,7 @@ final class CachedLookup<K, V> {
 
   /** What the caller knows the database now holds (it just wrote it). */
   void put(K key, V value) {
-    cache.put(key, java.util.concurrent.CompletableFuture.completedFuture(Optional.ofNullable(value)));
+    cache.put(key, CompletableFuture.completedFuture(Optional.ofNullable(value)));
   }
 
   void invalidate(K key) {

@@ -48,11 +48,7 @@ final class AdminRoutes {
   }
 
   private void admit(RoutingContext ctx) {
-    Future<Void> admitted = access.forAdmin(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-    if (!admitted.isComplete() && !ctx.request().isEnded()) {
-      ctx.request().pause(); // the body waits for its reader while the token is looked up
-    }
-    admitted.onComplete(ok -> ctx.next(), failure -> responses.failure(ctx, failure));
+    responses.whenAdmitted(ctx, access.forAdmin(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)), ok -> ctx.next());
   }
 
   /** Reads the body of a JSON request (the BodyHandler continues the route); 415 for anything else. */

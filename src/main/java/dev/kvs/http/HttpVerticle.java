@@ -79,10 +79,7 @@ public final class HttpVerticle extends VerticleBase {
       new OpsRoutes(readiness, registry, responses).mountManagement(router);
     }
     OpsRoutes.mountOpenApi(router, openApi);
-    router.route().failureHandler(responses::routingFailure);
-    for (int status : new int[] {400, 404, 405, 413, 500}) {
-      router.errorHandler(status, ctx -> responses.routerStatus(ctx, status));
-    }
+    responses.answerErrorsOf(router);
 
     server = vertx.createHttpServer(serverOptions(http))
         .connectionHandler(connections::connected)

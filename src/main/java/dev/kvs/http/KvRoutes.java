@@ -102,13 +102,10 @@ final class KvRoutes {
     HttpServerRequest request = ctx.request();
     Future<Namespace> admitted = access.forData(request.getHeader(HttpHeaders.AUTHORIZATION), path.ns(),
         path.resource().scope(request.method()));
-    if (!admitted.isComplete() && !request.isEnded()) {
-      request.pause(); // a body arriving while the database is asked must wait for its reader
-    }
-    admitted.onComplete(ns -> {
+    responses.whenAdmitted(ctx, admitted, ns -> {
       ctx.put(NAMESPACE, ns);
       ctx.next();
-    }, failure -> responses.failure(ctx, failure));
+    });
   }
 
   private void readBody(RoutingContext ctx) {

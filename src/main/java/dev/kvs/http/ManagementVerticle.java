@@ -32,10 +32,7 @@ public final class ManagementVerticle extends VerticleBase {
     Responses responses = new Responses(vertx, config.retryAfterSeconds());
     Router router = Router.router(vertx);
     new OpsRoutes(readiness, registry, responses).mountManagement(router);
-    router.route().failureHandler(responses::routingFailure);
-    for (int status : new int[] {400, 404, 405, 500}) {
-      router.errorHandler(status, ctx -> responses.routerStatus(ctx, status));
-    }
+    responses.answerErrorsOf(router);
     server = vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.http().host())
             .setPort(config.http().managementPort())

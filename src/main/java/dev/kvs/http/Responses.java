@@ -6,6 +6,8 @@ import dev.kvs.service.KvsException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -13,6 +15,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.io.IOException;
@@ -106,6 +109,29 @@ final class Responses {
     } else {
       error(ctx.request(), forStatus(status));
     }
+  }
+
+  /**
+   * Makes {@code router} answer whatever fails in it, and what it answers itself (no route, a method
+   * the route does not take, a path it cannot decode), with the API's error bodies.
+   */
+  void answerErrorsOf(Router router) {
+    router.route().failureHandler(this::routingFailure);
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      router.errorHandler(status, ctx -> routerStatus(ctx, status));
+    }
+  }
+
+  /**
+   * Goes on with {@code next} once a request is admitted, or answers its refusal. An admission the
+   * caches cannot decide at once waits for the database: the request is paused meanwhile, so a
+   * body arriving in between waits for the body reader instead of being dropped.
+   */
+  <T> void whenAdmitted(RoutingContext ctx, Future<T> admitted, Handler<T> next) {
+    if (!admitted.isComplete() && !ctx.request().isEnded()) {
+      ctx.request().pause();
+    }
+    admitted.onComplete(next, failure -> failure(ctx, failure));
   }
 
   /** The router's own answers (no route matched, a path it could not decode), as error bodies. */
