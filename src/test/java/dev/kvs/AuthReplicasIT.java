@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvs.support.Auth;
-import dev.kvs.support.TestPostgres;
 import dev.kvs.support.TestService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +27,7 @@ class AuthReplicasIT {
     Map<String, String> env = new HashMap<>(Auth.on());
     env.put("KVS_AUTH_CACHE_TTL_MS", "600000"); // only the notice can make B forget in time
     a = TestService.start("auth_replicas", env);
-    b = TestService.startOn(a.database, TestPostgres.get().kvsUrl(a.database), env);
+    b = a.replica(env);
   }
 
   @AfterAll

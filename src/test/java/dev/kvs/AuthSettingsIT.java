@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvs.config.KvsConfig;
 import dev.kvs.support.Auth;
-import dev.kvs.support.TestPostgres;
 import dev.kvs.support.TestService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -43,7 +42,7 @@ class AuthSettingsIT {
       HttpResponse<Buffer> issued = first.http.post("/v1/admin/tokens").putHeader("Authorization", Auth.bearer(Auth.ADMIN))
           .sendJsonObject(new io.vertx.core.json.JsonObject()).await();
       assertEquals(201, issued.statusCode());
-      TestService.startOn(first.database, TestPostgres.get().kvsUrl(first.database), noToken).close();
+      first.replica(noToken).close();
     } finally {
       first.close();
     }

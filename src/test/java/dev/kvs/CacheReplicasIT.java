@@ -5,7 +5,6 @@ import static dev.kvs.support.Records.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kvs.support.TestPostgres;
 import dev.kvs.support.TestService;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -25,7 +24,7 @@ class CacheReplicasIT {
   static void start() {
     Map<String, String> env = Map.of("KVS_CACHE_TTL_MS", Long.toString(CACHE_TTL_MS));
     a = TestService.start("replicas", env);
-    b = TestService.startOn(a.database, TestPostgres.get().kvsUrl(a.database), env);
+    b = a.replica(env);
   }
 
   @AfterAll
@@ -56,8 +55,7 @@ class CacheReplicasIT {
   void aStoppingReplicaSendsItsPendingNotificationsBeforeItGoes() throws Exception {
     // Its batch interval (10 s) is far beyond both the check below and B's TTL (3 s): only the
     // flush on stop can tell B in time.
-    TestService leaving = TestService.startOn(a.database, TestPostgres.get().kvsUrl(a.database),
-        Map.of("KVS_CACHE_NOTIFY_INTERVAL_MS", "10000"));
+    TestService leaving = a.replica(Map.of("KVS_CACHE_NOTIFY_INTERVAL_MS", "10000"));
     leaving.put("leaving", write("v1"));
     assertEquals("v1", value(b, "leaving")); // cached in B now
     leaving.put("leaving", write("v2"));

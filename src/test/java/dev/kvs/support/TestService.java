@@ -69,6 +69,11 @@ public final class TestService implements AutoCloseable {
     return start(database, dbUrl, env, false, UnaryOperator.identity());
   }
 
+  /** Another replica of this service: same database, its own process state, settings {@code env}. */
+  public TestService replica(Map<String, String> env) {
+    return startOn(database, TestPostgres.get().kvsUrl(database), env);
+  }
+
   private static TestService start(String db, String dbUrl, Map<String, String> env, boolean ownsDatabase,
       UnaryOperator<RecordReader> reads) {
     Map<String, String> settings = new HashMap<>();
