@@ -14,6 +14,8 @@ public record KvsConfig(
     PurgeConfig purge,
     CacheConfig cache,
     AuthConfig auth,
+    ClusterConfig cluster,
+    FeedConfig feed,
     long shutdownGraceMs,
     int retryAfterSeconds) {
 
@@ -63,6 +65,8 @@ public record KvsConfig(
             in.longValue("KVS_CACHE_TTL_MS", 2_000, 1, 3_600_000),
             in.longValue("KVS_CACHE_NOTIFY_INTERVAL_MS", 5, 1, 10_000)),
         AuthConfig.fromEnv(in),
+        ClusterConfig.fromEnv(in),
+        FeedConfig.fromEnv(in),
         in.longValue("KVS_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
         in.intValue("KVS_RETRY_AFTER_SECONDS", 1, 1, 3_600));
   }
