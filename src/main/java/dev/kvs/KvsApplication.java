@@ -3,14 +3,20 @@ package dev.kvs;
 import dev.kvs.access.AccessControl;
 import dev.kvs.access.NamespaceDirectory;
 import dev.kvs.admin.AdminService;
+import dev.kvs.api.KvCalls;
+import dev.kvs.bus.BusApi;
 import dev.kvs.cache.CacheTier;
+import dev.kvs.config.ClusterConfig;
 import dev.kvs.config.DatabaseConfig;
 import dev.kvs.config.KvsConfig;
+import dev.kvs.feed.FeedPublisher;
 import dev.kvs.http.HttpVerticle;
 import dev.kvs.http.ManagementVerticle;
+import dev.kvs.metrics.Metrics;
 import dev.kvs.notify.NotificationListener;
 import dev.kvs.purge.PurgeVerticle;
 import dev.kvs.service.KvService;
+import dev.kvs.store.ChangeLogStore;
 import dev.kvs.store.DatabaseProbe;
 import dev.kvs.store.NamespaceStore;
 import dev.kvs.store.PgStore;
@@ -50,17 +56,27 @@ public final class KvsApplication {
   private final PurgeVerticle purge;
   private final CacheTier cacheTier;
   private final NotificationListener listener;
+  private final FeedPublisher feed;
   /** The HTTP verticles first: stopping drains them before anything else goes; null entries were not deployed. */
   private final List<String> deployments;
 
   private KvsApplication(Vertx vertx, List<Pool> pools, PurgeVerticle purge, CacheTier cacheTier,
-      NotificationListener listener, List<String> deployments) {
+      NotificationListener listener, FeedPublisher feed, List<String> deployments) {
+    this.feed = feed;
     this.vertx = vertx;
     this.pools = pools;
     this.purge = purge;
     this.cacheTier = cacheTier;
     this.listener = listener;
     this.deployments = deployments;
+  }
+
+  /**
+   * Embedded mode: KVS in an application's own Vert.x, serving HTTP and the addresses of its event
+   * bus; its meters go to a registry of its own, served on its /metrics.
+   */
+  public static Future<KvsApplication> start(Vertx vertx, KvsConfig config) {
+    return start(vertx, config, Metrics.newRegistry());
   }
 
   public static Future<KvsApplication> start(Vertx vertx, KvsConfig config, PrometheusMeterRegistry registry) {
@@ -93,7 +109,10 @@ public final class KvsApplication {
     String origin = UUID.randomUUID().toString().substring(0, 8);
     PgStore store = new PgStore(pool);
     CacheTier cacheTier = CacheTier.create(vertx, background, config, registry, readDecorator.apply(store), origin);
-    KvService service = new KvService(store, cacheTier.reads(), cacheTier.changes());
+    FeedPublisher feed = new FeedPublisher(db.connectOptions("kvs-feed"), feedCluster(vertx, config.cluster()),
+        config.cluster().enabled(), config.feed(), registry);
+    KvService service = new KvService(store, cacheTier.reads(), cacheTier.changes().alsoRunning(feed::nudge),
+        new ChangeLogStore(pool));
 
     NamespaceStore namespaces = new NamespaceStore(pool, config.purge().batchSize());
     TokenStore tokens = new TokenStore(pool);
@@ -101,8 +120,10 @@ public final class KvsApplication {
         config.auth().defaultRequestsPerSecond(), config.auth().cacheTtlMs());
     AccessControl access = new AccessControl(config.auth(), tokens, directory, pool, cacheTier::forgetNamespace);
     AdminService admin = new AdminService(namespaces, tokens, access, config.http().bodyLimits().write());
+    KvCalls calls = new KvCalls(service, access);
     List<NotificationListener.Subscriber> subscribers = new ArrayList<>();
     subscribers.add(access.subscriber());
+    subscribers.add(feed.subscriber());
     if (cacheTier.subscriber() != null) {
       subscribers.add(cacheTier.subscriber());
     }
@@ -114,7 +135,8 @@ public final class KvsApplication {
     // and finishes a namespace's deletion only when no write begun before it can still land.
     long purgeGraceMs = db.statementTimeoutMs() + 1_000L;
     PurgeVerticle purge = new PurgeVerticle(new PurgeStore(background, config.purge().batchSize(), purgeGraceMs),
-        new NamespaceStore(background, config.purge().batchSize()), purgeGraceMs, config.purge(), registry);
+        new NamespaceStore(background, config.purge().batchSize()), purgeGraceMs, config.purge(),
+        config.feed().retentionMinutes(), registry);
     DatabaseProbe probe = new DatabaseProbe(vertx, background, db.connectTimeoutMs());
     AtomicInteger openConnections = new AtomicInteger();
     Gauge.builder("kvs.http.connections.open", openConnections, AtomicInteger::get)
@@ -125,15 +147,32 @@ public final class KvsApplication {
           ? vertx.deployVerticle(new ManagementVerticle(config, probe::ping, registry))
           : Future.succeededFuture();
       Future<String> http = management.compose(m -> vertx.deployVerticle(
-          () -> new HttpVerticle(config, service, access, admin, probe::ping, registry, openConnections),
+          () -> new HttpVerticle(config, calls, access, admin, probe::ping, registry, openConnections),
           new DeploymentOptions().setInstances(config.http().instances())));
+      Future<String> bus = http.compose(id -> vertx.deployVerticle(
+          () -> new BusApi(calls, access, config.http().bodyLimits(), registry),
+          new DeploymentOptions().setInstances(config.http().instances())));
+      Future<String> feeding = bus.compose(id -> vertx.deployVerticle(feed));
       Future<String> purging = config.purge().enabled()
           ? http.compose(id -> vertx.deployVerticle(purge))
           : http.map((String) null);
-      return Future.all(http, purging, listener.start())
-          .map(all -> new KvsApplication(vertx, List.of(pool, background), purge, cacheTier, listener,
-              Arrays.asList(http.result(), management.result(), purging.result())));
+      return Future.all(List.of(http, bus, feeding, purging, listener.start()))
+          .map(all -> new KvsApplication(vertx, List.of(pool, background), purge, cacheTier, listener, feed,
+              Arrays.asList(http.result(), bus.result(), management.result(), purging.result(), feeding.result())));
     });
+  }
+
+  /**
+   * Which change feed publishers exclude each other: the whole cluster's in clustered mode; in
+   * standalone mode, those of one Vert.x instance (its local bus), however many KVS it runs.
+   */
+  private static String feedCluster(Vertx vertx, ClusterConfig cluster) {
+    if (cluster.enabled()) {
+      return "cluster:" + cluster.name();
+    }
+    String id = "process:" + UUID.randomUUID();
+    Object shared = vertx.sharedData().getLocalMap("kvs").putIfAbsent("feed.cluster", id);
+    return shared == null ? id : shared.toString();
   }
 
   /** A pool whose connections carry {@code name} (pg_stat_activity's application_name, the metrics' labels). */
@@ -165,6 +204,11 @@ public final class KvsApplication {
   /** The connection that hears other replicas' notices (changed keys, revoked tokens, changed namespaces). */
   public NotificationListener listener() {
     return listener;
+  }
+
+  /** The change feed's publisher in this process (whether it publishes depends on its cluster's lead). */
+  public FeedPublisher feed() {
+    return feed;
   }
 
   /** Stops accepting, finishes in-flight requests, stops the purge, then closes the pools. */

@@ -1,5 +1,6 @@
 package dev.kvs;
 
+import dev.kvs.cluster.HazelcastCluster;
 import dev.kvs.config.KvsConfig;
 import dev.kvs.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,7 +35,18 @@ public final class Main {
       return;
     }
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    Vertx vertx = Metrics.newVertx(registry, new VertxOptions().setPreferNativeTransport(true));
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    Vertx vertx;
+    try {
+      vertx = config.cluster().enabled()
+          ? Metrics.newClusteredVertx(registry, HazelcastCluster.withEventBus(options, config.cluster()),
+              HazelcastCluster.clusterManager(config.cluster())).await()
+          : Metrics.newVertx(registry, options);
+    } catch (Throwable failure) {
+      System.err.println("kvs: cannot join the cluster " + config.cluster().name() + ": " + failure);
+      System.exit(1);
+      return;
+    }
     KvsApplication app;
     try {
       app = KvsApplication.start(vertx, config, registry).await();
@@ -44,9 +56,10 @@ public final class Main {
       System.exit(1);
       return;
     }
-    LOG.info("KVS listening on http://{}:{} (database {}, {}, {} HTTP instances, authentication {}{})",
+    LOG.info("KVS listening on http://{}:{} (database {}, {}, {} HTTP instances, authentication {}, {}{})",
         config.http().host(), config.http().port(), config.database().describe(), config.database().tls().describe(),
         config.http().instances(), config.auth().enabled() ? "on" : "OFF",
+        config.cluster().enabled() ? "member of cluster " + config.cluster().name() : "standalone",
         config.http().separateManagementPort() ? ", health and metrics on port " + config.http().managementPort() : "");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("shutting down: draining in-flight requests (up to {} ms)", config.shutdownGraceMs());

@@ -106,7 +106,7 @@ class PurgeIT {
       kvs.execute("INSERT INTO kv VALUES ('test', 'racing', '\"old\"', NULL, now() - interval '2 hours', now() - interval '1 hour')");
       Future<HttpResponse<Buffer>> revival = kvs.http.put(TestService.path(TestService.NS, "racing"))
           .sendJsonObject(write("revived"));
-      DatabaseActivity.await(s, "wait_event = 'advisory' AND query LIKE 'INSERT INTO kv%'", "the write never reached its trigger");
+      DatabaseActivity.await(s, "wait_event = 'advisory' AND query LIKE 'WITH written AS%INSERT INTO kv%'", "the write never reached its trigger");
       s.execute("SELECT pg_advisory_unlock(" + PurgeStore.PURGE_LOCK_KEY + ")");
 
       assertEquals(0, kvs.app.purge().runOnce().await(), "the purge skipped the row the writer holds");
@@ -131,7 +131,7 @@ class PurgeIT {
       DatabaseActivity.await(s, "wait_event = 'advisory' AND query LIKE 'WITH batch AS%'", "the purge never reached the row");
       Future<HttpResponse<Buffer>> write = kvs.http.put(TestService.path(TestService.NS, "purging"))
           .sendJsonObject(write("fresh"));
-      DatabaseActivity.await(s, "wait_event_type = 'Lock' AND wait_event <> 'advisory' AND query LIKE 'INSERT INTO kv%'",
+      DatabaseActivity.await(s, "wait_event_type = 'Lock' AND wait_event <> 'advisory' AND query LIKE 'WITH written AS%INSERT INTO kv%'",
           "the write never waited for the row the purge holds");
       s.execute("SELECT pg_advisory_unlock(4243)");
       assertEquals(1, purging.await(), "the purge deleted the expired row");

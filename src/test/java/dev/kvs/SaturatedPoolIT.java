@@ -49,7 +49,7 @@ class SaturatedPoolIT {
       sql.setAutoCommit(false);
       s.execute("SELECT * FROM kv WHERE key = 'held' FOR UPDATE");
       stuck.add(kvs.http.put(TestService.path(TestService.NS, "held")).sendJsonObject(write("after")));
-      DatabaseActivity.await(s, "wait_event_type = 'Lock' AND query LIKE 'INSERT INTO kv%'", "the write never waited");
+      DatabaseActivity.await(s, "wait_event_type = 'Lock' AND query LIKE 'WITH written AS%INSERT INTO kv%'", "the write never waited");
       for (int i = 0; i < 50; i++) {
         stuck.add(kvs.http.get(TestService.path(TestService.NS, "other-" + i)).send()); // queued for the one connection
       }

@@ -32,7 +32,7 @@ class ShutdownIT {
           // Hold the row so that the next write is still in flight when the stop begins.
           s.executeQuery("SELECT * FROM kv WHERE key = 'slow' FOR UPDATE").close();
           Future<HttpResponse<Buffer>> inFlight = kvs.http.put(TestService.path(TestService.NS, "slow")).sendJsonObject(write("after"));
-          DatabaseActivity.await(s, "wait_event_type = 'Lock' AND query LIKE 'INSERT INTO kv%'", "the write never waited");
+          DatabaseActivity.await(s, "wait_event_type = 'Lock' AND query LIKE 'WITH written AS%INSERT INTO kv%'", "the write never waited");
           assertFalse(inFlight.isComplete());
 
           Future<Void> stopping = kvs.app.stop();

@@ -9,8 +9,9 @@ import java.util.List;
  * {@code "<ns> <key>"} per line. Neither namespaces nor keys can hold a space or a newline.
  * Batches are cut below PostgreSQL's 8,000-byte NOTIFY payload limit.
  */
-final class ChangeMessages {
-  static final String CHANNEL = "kvs_changes";
+public final class ChangeMessages {
+  /** The NOTIFY channel of changed keys; the change feed listens to it too, to read the log sooner. */
+  public static final String CHANNEL = "kvs_changes";
   private static final int MAX_PAYLOAD_BYTES = 7_900;
 
   private ChangeMessages() {}

@@ -4,7 +4,7 @@ import dev.kvs.access.AccessControl;
 import dev.kvs.admin.AdminService;
 import dev.kvs.config.HttpConfig;
 import dev.kvs.config.KvsConfig;
-import dev.kvs.service.KvService;
+import dev.kvs.api.KvCalls;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  */
 public final class HttpVerticle extends VerticleBase {
   private final KvsConfig config;
-  private final KvService service;
+  private final KvCalls calls;
   private final AccessControl access;
   private final AdminService admin;
   private final Supplier<Future<Void>> readiness;
@@ -39,10 +39,10 @@ public final class HttpVerticle extends VerticleBase {
    * @param readiness succeeds when the database answers, asked on a connection of its own
    * @param openConnections the process's count of open HTTP connections, shared by all instances
    */
-  public HttpVerticle(KvsConfig config, KvService service, AccessControl access, AdminService admin,
+  public HttpVerticle(KvsConfig config, KvCalls calls, AccessControl access, AdminService admin,
       Supplier<Future<Void>> readiness, PrometheusMeterRegistry registry, AtomicInteger openConnections) {
     this.config = config;
-    this.service = service;
+    this.calls = calls;
     this.access = access;
     this.admin = admin;
     this.readiness = readiness;
@@ -73,7 +73,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     // The key-value routes first: they read the raw path, where the router matches the normalised
     // one, so a key such as "../../health/live" is a key, never a way to another endpoint.
-    new KvRoutes(service, access, responses, http).mount(router.route());
+    new KvRoutes(calls, access, responses, http).mount(router.route());
     new AdminRoutes(admin, access, responses).mount(router);
     if (!http.separateManagementPort()) {
       new OpsRoutes(readiness, registry, responses).mountManagement(router);

@@ -21,7 +21,8 @@ record KvPath(String ns, Resource resource, String key) {
     LIST("/v1/ns/:ns/kv", HttpMethod.GET),
     BULK_GET("/v1/ns/:ns/bulk/get", HttpMethod.POST),
     BULK_WRITE("/v1/ns/:ns/bulk/write", HttpMethod.POST),
-    BULK_DELETE("/v1/ns/:ns/bulk/delete", HttpMethod.POST);
+    BULK_DELETE("/v1/ns/:ns/bulk/delete", HttpMethod.POST),
+    CHANGES("/v1/ns/:ns/changes", HttpMethod.GET);
 
     final String template;
     final List<HttpMethod> methods;
@@ -61,6 +62,7 @@ record KvPath(String ns, Resource resource, String key) {
       case "/bulk/get" -> Resource.BULK_GET;
       case "/bulk/write" -> Resource.BULK_WRITE;
       case "/bulk/delete" -> Resource.BULK_DELETE;
+      case "/changes" -> Resource.CHANGES;
       default -> null;
     };
     return resource == null ? null : new KvPath(ns, resource, null);

@@ -2,16 +2,11 @@ package dev.kvs.http;
 
 import dev.kvs.access.AccessControl;
 import dev.kvs.access.Namespace;
-import dev.kvs.config.ApiLimits;
+import dev.kvs.api.KvCalls;
 import dev.kvs.config.HttpConfig;
 import dev.kvs.http.KvPath.Resource;
-import dev.kvs.service.KvService;
-import dev.kvs.service.KvsException;
-import dev.kvs.service.ListRequest;
-import dev.kvs.service.WriteRequest;
-import dev.kvs.service.WriteRequestParser;
-import dev.kvs.service.WriteRequestParser.KeyedWrite;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -21,7 +16,6 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,14 +35,14 @@ final class KvRoutes {
   private static final String NAMESPACE = "kvs.namespace";
   private static final String BODY_TIMER = "kvs.bodyTimer";
 
-  private final KvService service;
+  private final KvCalls calls;
   private final AccessControl access;
   private final Responses responses;
   private final long bodyTimeoutMs;
   private final Map<Resource, BodyHandler> bodyReaders = new EnumMap<>(Resource.class);
 
-  KvRoutes(KvService service, AccessControl access, Responses responses, HttpConfig http) {
-    this.service = service;
+  KvRoutes(KvCalls calls, AccessControl access, Responses responses, HttpConfig http) {
+    this.calls = calls;
     this.access = access;
     this.responses = responses;
     this.bodyTimeoutMs = http.bodyTimeoutMs();
@@ -139,25 +133,18 @@ final class KvRoutes {
       return; // answered 408 while the last bytes were arriving
     }
     HttpMethod method = ctx.request().method();
-    try {
-      switch (path.resource()) {
-        case RECORD -> {
-          if (HttpMethod.GET.equals(method)) {
-            get(ctx, path);
-          } else if (HttpMethod.PUT.equals(method)) {
-            put(ctx, path, ns);
-          } else {
-            delete(ctx, path);
-          }
-        }
-        case LIST -> list(ctx, path);
-        case BULK_GET -> bulkGet(ctx, path);
-        case BULK_WRITE -> bulkWrite(ctx, path, ns);
-        case BULK_DELETE -> bulkDelete(ctx, path);
-      }
-    } catch (KvsException e) {
-      responses.failure(ctx, e); // a request that failed validation before reaching the service
-    }
+    HttpServerRequest request = ctx.request();
+    String name = path.ns();
+    answer(ctx, switch (path.resource()) {
+      case RECORD -> HttpMethod.GET.equals(method) ? calls.get(name, path.key())
+          : HttpMethod.PUT.equals(method) ? calls.write(ns, path.key(), bodyBytes(ctx))
+          : calls.delete(name, path.key());
+      case LIST -> calls.list(name, request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"));
+      case BULK_GET -> calls.bulkGet(name, bodyBytes(ctx));
+      case BULK_WRITE -> calls.bulkWrite(ns, bodyBytes(ctx));
+      case BULK_DELETE -> calls.bulkDelete(name, bodyBytes(ctx));
+      case CHANGES -> calls.changes(name, request.getParam("cursor"), request.getParam("limit"));
+    });
   }
 
   /** Any failure on the way (413 from the body reader, a client gone): stop the body deadline, then answer. */
@@ -187,53 +174,8 @@ final class KvRoutes {
     return charset == null || charset.equalsIgnoreCase("utf-8") || charset.equalsIgnoreCase("\"utf-8\"");
   }
 
-  private void get(RoutingContext ctx, KvPath path) {
-    service.get(path.ns(), path.key()).onComplete(
-        found -> responses.json(ctx, 200, JsonBodies.record(path.key(), found)),
-        failure -> responses.failure(ctx, failure));
-  }
-
-  private void put(RoutingContext ctx, KvPath path, Namespace ns) {
-    WriteRequest write = new WriteRequestParser(ns.limits()).parse(bodyBytes(ctx), System.currentTimeMillis());
-    access.beforeWrite(ns).compose(ok -> service.write(path.ns(), path.key(), write)).onComplete(
-        stored -> responses.json(ctx, 200, JsonBodies.record(path.key(), stored)),
-        failure -> responses.failure(ctx, failure));
-  }
-
-  private void delete(RoutingContext ctx, KvPath path) {
-    service.delete(path.ns(), path.key()).onComplete(
-        done -> responses.json(ctx, 200, JsonBodies.EMPTY_OBJECT),
-        failure -> responses.failure(ctx, failure));
-  }
-
-  private void list(RoutingContext ctx, KvPath path) {
-    HttpServerRequest request = ctx.request();
-    ListRequest query = ListRequest.of(request.getParam("prefix"), request.getParam("limit"), request.getParam("cursor"));
-    service.list(path.ns(), query).onComplete(
-        page -> responses.json(ctx, 200, JsonBodies.listPage(page)),
-        failure -> responses.failure(ctx, failure));
-  }
-
-  private void bulkGet(RoutingContext ctx, KvPath path) {
-    List<String> keys = WriteRequestParser.parseKeys(bodyBytes(ctx), ApiLimits.MAX_BULK_GET_KEYS);
-    service.bulkGet(path.ns(), keys).onComplete(
-        found -> responses.json(ctx, 200, JsonBodies.records(keys, found)),
-        failure -> responses.failure(ctx, failure));
-  }
-
-  private void bulkWrite(RoutingContext ctx, KvPath path, Namespace ns) {
-    List<KeyedWrite> items = new WriteRequestParser(ns.limits())
-        .parseBulkWrite(bodyBytes(ctx), System.currentTimeMillis(), ApiLimits.MAX_BULK_WRITE_ITEMS);
-    access.beforeWrite(ns).compose(ok -> service.bulkWrite(path.ns(), items)).onComplete(
-        written -> responses.json(ctx, 200, JsonBodies.count("written", written)),
-        failure -> responses.failure(ctx, failure));
-  }
-
-  private void bulkDelete(RoutingContext ctx, KvPath path) {
-    List<String> keys = WriteRequestParser.parseKeys(bodyBytes(ctx), ApiLimits.MAX_BULK_DELETE_KEYS);
-    service.bulkDelete(path.ns(), keys).onComplete(
-        deleted -> responses.json(ctx, 200, JsonBodies.count("deleted", deleted)),
-        failure -> responses.failure(ctx, failure));
+  private void answer(RoutingContext ctx, Future<Buffer> call) {
+    call.onComplete(body -> responses.json(ctx, 200, body), failure -> responses.failure(ctx, failure));
   }
 
   private static byte[] bodyBytes(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package dev.kvs.http;
 
 import dev.kvs.access.RateLimitedException;
+import dev.kvs.api.JsonBodies;
 import dev.kvs.logging.LogRateLimit;
 import dev.kvs.service.KvsException;
 import io.netty.handler.codec.TooLongFrameException;

@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -59,14 +62,23 @@ public final class Metrics {
    * labelled by route template, method and status, never by raw path: keys are in the path.
    */
   public static Vertx newVertx(PrometheusMeterRegistry registry, VertxOptions options) {
+    return builder(registry, options).build();
+  }
+
+  /** A clustered Vert.x instance (clustered mode) that reports as {@link #newVertx} does. */
+  public static Future<Vertx> newClusteredVertx(PrometheusMeterRegistry registry, VertxOptions options,
+      ClusterManager clusterManager) {
+    return builder(registry, options).withClusterManager(clusterManager).buildClustered();
+  }
+
+  private static VertxBuilder builder(PrometheusMeterRegistry registry, VertxOptions options) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
             Label.CLIENT_NAME, Label.NAMESPACE));
     return Vertx.builder()
         .with(options.setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   private static double[] nanos(double... millis) {

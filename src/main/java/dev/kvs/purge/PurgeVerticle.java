@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>A run also finishes the deletion of namespaces deleted more than the purge grace ago: their
  * last records (written by requests already in flight when the deletion began) and their rows.
  *
+ * <p>A run also trims the change log: the changes older than their retention go, oldest first.
+ *
  * <p>The lag gauge is the age of the oldest row waiting for the purge, computed when it is read
  * from the oldest expiry last seen: refreshed after every batch, also after a failed one, so it
  * keeps growing while the purge falls behind or fails instead of showing a stale 0.
@@ -42,6 +44,8 @@ public final class PurgeVerticle extends VerticleBase {
   private final Counter runsSkipped;
   private final Counter runsFailed;
   private final Counter namespacesDeleted;
+  private final Counter changesTrimmed;
+  private final long changeRetentionMinutes;
   private final AtomicLong oldestWaitingExpiryMs = new AtomicLong(NONE);
   private final AtomicLong lastRunEpochMs = new AtomicLong();
   private long timerId = -1;
@@ -49,8 +53,11 @@ public final class PurgeVerticle extends VerticleBase {
 
   /** @param graceMs how long after its deletion began a namespace's rows may go for good */
   public PurgeVerticle(PurgeStore store, NamespaceStore namespaces, long graceMs, PurgeConfig config,
-      MeterRegistry registry) {
+      long changeRetentionMinutes, MeterRegistry registry) {
     this.store = store;
+    this.changeRetentionMinutes = changeRetentionMinutes;
+    this.changesTrimmed = Counter.builder("kvs.changes.trimmed")
+        .description("Changes dropped from the change log after their retention").register(registry);
     this.namespaces = namespaces;
     this.graceMs = graceMs;
     this.config = config;
@@ -107,7 +114,8 @@ public final class PurgeVerticle extends VerticleBase {
     }
     long deadline = System.currentTimeMillis() + config.maxRunMs();
     running = purgeBatches(deadline, 0, true)
-        .compose(total -> total < 0 ? Future.succeededFuture(total) : finishDeletedNamespaces().map(total))
+        .compose(total -> total < 0 ? Future.succeededFuture(total)
+            : finishDeletedNamespaces().compose(done -> trimChanges(deadline)).map(total))
         .onComplete(total -> {
           lastRunEpochMs.set(System.currentTimeMillis());
           (total < 0 ? runsSkipped : runsPurged).increment();
@@ -131,6 +139,17 @@ public final class PurgeVerticle extends VerticleBase {
           boolean more = batch.chosen() == config.batchSize() && System.currentTimeMillis() < deadline;
           return more ? purgeBatches(deadline, total, false) : Future.succeededFuture(total);
         });
+  }
+
+  /** Drops the changes past their retention from the log, in batches, while batches come back full. */
+  private Future<Void> trimChanges(long deadline) {
+    return store.trimChangesBatch(changeRetentionMinutes).compose(dropped -> {
+      if (dropped > 0) {
+        changesTrimmed.increment(dropped);
+      }
+      return dropped == store.batchSize() && System.currentTimeMillis() < deadline
+          ? trimChanges(deadline) : Future.succeededFuture();
+    });
   }
 
   private Future<Void> finishDeletedNamespaces() {

@@ -10,6 +10,23 @@ public interface KeyChanges {
     public void foundAbsent(String ns, String key) {}
   };
 
+  /** These changes, and then {@code also} runs after each change (the change feed reads the log sooner). */
+  default KeyChanges alsoRunning(Runnable also) {
+    KeyChanges first = this;
+    return new KeyChanges() {
+      @Override
+      public void changed(String ns, String key) {
+        first.changed(ns, key);
+        also.run();
+      }
+
+      @Override
+      public void foundAbsent(String ns, String key) {
+        first.foundAbsent(ns, key);
+      }
+    };
+  }
+
   /** The key changed, or may have (the outcome is unknown): drop it here and tell the other replicas. */
   void changed(String ns, String key);
 

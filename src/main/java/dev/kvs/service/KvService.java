@@ -1,6 +1,9 @@
 package dev.kvs.service;
 
+import dev.kvs.store.ChangeCursor;
+import dev.kvs.store.ChangeLogStore;
 import dev.kvs.store.ListedKey;
+import dev.kvs.store.LoggedChange;
 import dev.kvs.store.NewRecord;
 import dev.kvs.store.PgStore;
 import dev.kvs.store.RecordReader;
@@ -20,16 +23,46 @@ public final class KvService {
   private final PgStore store;
   private final RecordReader reads;
   private final KeyChanges changes;
+  private final ChangeLogStore changeLog;
 
   /**
    * @param reads where gets are answered from: the store itself or the read cache in front of it
    * @param changes told after every write or delete, before its caller hears of it
+   * @param changeLog where a consumer catches up on the changes it missed
    */
-  public KvService(PgStore store, RecordReader reads, KeyChanges changes) {
+  public KvService(PgStore store, RecordReader reads, KeyChanges changes, ChangeLogStore changeLog) {
     this.store = store;
     this.reads = reads;
     this.changes = changes;
+    this.changeLog = changeLog;
   }
+
+  /** A page of a namespace's changes; {@code cursor} is where the next page starts. */
+  public record ChangePage(List<LoggedChange> changes, boolean complete, ChangeCursor cursor) {}
+
+  /**
+   * The namespace's changes after {@code cursor} (from the oldest kept when null), in log order,
+   * {@code limit} at most; 410 cursor_expired when changes after the cursor were already trimmed.
+   */
+  public Future<ChangePage> changesSince(String ns, ChangeCursor cursor, int limit) {
+    return validNamespace(ns)
+        .compose(ok -> cursor != null ? Future.succeededFuture(cursor) : changeLog.trimmed())
+        .compose(start -> changeLog.since(ns, start, limit + 1).map(found -> new SinceRead(found, start)))
+        .recover(DatabaseFailures::mapped)
+        .compose(read -> {
+          if (read.since().expired()) {
+            return Future.failedFuture(new KvsException(410, "cursor_expired",
+                "changes after this cursor are past their retention: list the namespace again"));
+          }
+          List<LoggedChange> found = read.since().changes();
+          List<LoggedChange> page = found.size() > limit ? found.subList(0, limit) : found;
+          ChangeCursor next = page.isEmpty() ? read.from() : page.get(page.size() - 1).cursor();
+          return Future.succeededFuture(new ChangePage(page, found.size() <= limit, next));
+        });
+  }
+
+  /** A catch-up read and the cursor it started from. */
+  private record SinceRead(ChangeLogStore.Since since, ChangeCursor from) {}
 
   /** The live record; fails with 404 not_found when it is absent or expired. */
   public Future<StoredRecord> get(String ns, String key) {

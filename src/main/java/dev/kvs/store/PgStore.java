@@ -105,7 +105,7 @@ public final class PgStore implements RecordReader {
     return pool.preparedQuery(SqlStatements.UPSERT_MANY)
         .execute(Tuple.tuple().addString(ns).addArrayOfString(keys).addArrayOfString(values)
             .addArrayOfString(metadata).addArrayOfInteger(minutes).addArrayOfOffsetDateTime(expiresAt))
-        .map(RowSet::rowCount);
+        .map(rows -> rows.iterator().next().getLong(0).intValue());
   }
 
   /** Deletes the keys; the keys of the live records it removed. */

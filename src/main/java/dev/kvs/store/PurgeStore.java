@@ -21,7 +21,32 @@ public final class PurgeStore {
     }
   }
 
+  /**
+   * Drops the oldest changes of the log that are past their retention, {@code $2} at most, as a
+   * prefix in log order (it stops at the first change still retained), and moves the trim mark
+   * (kv_changes_trimmed) to the last one dropped. $1: retention in minutes.
+   */
+  private static final String TRIM_CHANGES = """
+      WITH head AS (
+        SELECT txid, seq, logged_at < now() - make_interval(mins => $1::int) AS old FROM kv_changes
+        WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY txid, seq LIMIT $2
+      ), doomed AS (
+        SELECT txid, seq FROM head h
+        WHERE old AND NOT EXISTS (SELECT 1 FROM head k WHERE NOT k.old AND (k.txid, k.seq) < (h.txid, h.seq))
+      ), gone AS (
+        DELETE FROM kv_changes c USING doomed d WHERE c.txid = d.txid AND c.seq = d.seq RETURNING c.txid, c.seq
+      ), last AS (
+        SELECT txid, seq FROM gone ORDER BY txid DESC, seq DESC LIMIT 1
+      ), moved AS (
+        UPDATE kv_changes_trimmed t SET txid = last.txid, seq = last.seq FROM last
+        WHERE (t.txid, t.seq) < (last.txid, last.seq)
+      )
+      SELECT count(*) FROM gone
+      """;
+
   private final Pool pool;
+  private final int batchSize;
   private final String deleteBatch;
   private final String oldestPurgeable;
 
@@ -31,6 +56,7 @@ public final class PurgeStore {
    */
   public PurgeStore(Pool pool, int batchSize, long graceMs) {
     this.pool = pool;
+    this.batchSize = batchSize;
     this.deleteBatch = SqlStatements.deleteExpiredBatch(batchSize, graceMs);
     this.oldestPurgeable = SqlStatements.oldestPurgeable(graceMs);
   }
@@ -48,6 +74,26 @@ public final class PurgeStore {
             return new Batch(row.getLong(0).intValue(), row.getLong(1).intValue());
           });
         }));
+  }
+
+  /**
+   * One batch of the change log's trim, under the purge lock; the changes dropped (-1 when another
+   * replica holds the lock). Fewer than the batch size means the log holds nothing more to drop.
+   */
+  public Future<Integer> trimChangesBatch(long retentionMinutes) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SqlStatements.TRY_PURGE_LOCK)
+        .execute(Tuple.of(PURGE_LOCK_KEY))
+        .compose(locked -> {
+          if (!locked.iterator().next().getBoolean(0)) {
+            return Future.succeededFuture(-1);
+          }
+          return conn.preparedQuery(TRIM_CHANGES).execute(Tuple.of((int) retentionMinutes, batchSize))
+              .map(rows -> rows.iterator().next().getLong(0).intValue());
+        }));
+  }
+
+  public int batchSize() {
+    return batchSize;
   }
 
   /** The expiry (unix ms) of the oldest row waiting for the purge, or null when there is none. */

@@ -29,10 +29,22 @@ final class SqlStatements {
       SET value = EXCLUDED.value,
           metadata = EXCLUDED.metadata,
           created_at = GREATEST(EXCLUDED.created_at, t.created_at + interval '1 millisecond'),
-          expired_at = EXCLUDED.expired_at
+          expired_at = EXCLUDED.expired_at,
+          deleted = false
       """;
 
-  static final String UPSERT = INSERT_VALUES + ON_CONFLICT_OVERWRITE + "RETURNING created_at, expired_at";
+  /**
+   * Appends the changes a CTE named {@code source} returns (columns ns, key, created_at,
+   * expired_at) to the change log, in the same statement: logged if and only if it commits.
+   */
+  private static String logged(String source, String op) {
+    return "logged AS (INSERT INTO kv_changes (ns, key, op, created_at, expired_at) SELECT ns, key, '"
+        + op + "', created_at, expired_at FROM " + source + ")";
+  }
+
+  static final String UPSERT = "WITH written AS (\n" + INSERT_VALUES + ON_CONFLICT_OVERWRITE
+      + "RETURNING ns, key, created_at, expired_at\n), " + logged("written", "write")
+      + "\nSELECT created_at, expired_at FROM written";
 
   /**
    * One statement per operator. The DO UPDATE's WHERE is evaluated on the row it has locked, so
@@ -49,8 +61,8 @@ final class SqlStatements {
       UPSERT_IF_CREATED.put(op, """
           WITH written AS (
           %s%s    WHERE t.expired_at <= now() OR t.created_at %s $7
-            RETURNING created_at, expired_at
-          ), live AS (
+            RETURNING ns, key, created_at, expired_at
+          ), %s, live AS (
             SELECT %s FROM kv
             WHERE ns = $1 AND key = $2 AND expired_at > now() AND NOT EXISTS (SELECT 1 FROM written)
             FOR SHARE
@@ -58,7 +70,7 @@ final class SqlStatements {
           SELECT true AS written, NULL::text AS value, NULL::text AS metadata, created_at, expired_at FROM written
           UNION ALL
           SELECT false, value, metadata, created_at, expired_at FROM live
-          """.formatted(INSERT_VALUES, ON_CONFLICT_OVERWRITE, op.symbol(), COLUMNS));
+          """.formatted(INSERT_VALUES, ON_CONFLICT_OVERWRITE, op.symbol(), logged("written", "write"), COLUMNS));
     }
   }
 
@@ -68,9 +80,15 @@ final class SqlStatements {
    * finds the previous created_at and moves past it, so created_at never repeats for a key and a
    * "=" compare-and-swap can never match a different record. Only a live record counts as removed.
    */
-  private static final String TOMBSTONE = "UPDATE kv SET expired_at = date_trunc('milliseconds', now()) ";
+  private static final String TOMBSTONE = "UPDATE kv SET expired_at = date_trunc('milliseconds', now()), deleted = true ";
 
-  static final String DELETE = TOMBSTONE + "WHERE ns = $1 AND key = $2 AND expired_at > now()";
+  /** Removes the live records the condition selects, logs each as a delete, and returns their keys. */
+  private static String tombstoned(String where) {
+    return "WITH removed AS (" + TOMBSTONE + where + " RETURNING ns, key, created_at, expired_at), "
+        + logged("removed", "delete") + " SELECT key FROM removed";
+  }
+
+  static final String DELETE = tombstoned("WHERE ns = $1 AND key = $2 AND expired_at > now()");
 
   /** Live records of many keys ($2: text[]). */
   static final String SELECT_LIVE_MANY =
@@ -81,17 +99,18 @@ final class SqlStatements {
    * key and distinct, so concurrent batches lock rows in the same order (no deadlock) and no row
    * is affected twice. $2..$6: arrays of key, value, metadata, minutesToExpire, expiresAt.
    */
-  static final String UPSERT_MANY = """
+  static final String UPSERT_MANY = "WITH written AS (\n" + """
       INSERT INTO kv AS t (ns, key, value, metadata, created_at, expired_at)
       SELECT $1, i.key, i.value, i.metadata, date_trunc('milliseconds', now()),
              date_trunc('milliseconds', COALESCE(i.expires_at, now() + make_interval(mins => i.minutes)))
       FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[])
            AS i(key, value, metadata, minutes, expires_at)
       ORDER BY i.key
-      """ + ON_CONFLICT_OVERWRITE;
+      """ + ON_CONFLICT_OVERWRITE + "RETURNING ns, key, created_at, expired_at\n), " + logged("written", "write")
+      + "\nSELECT count(*) FROM written";
 
   /** Deletes many keys ($2: text[]) as {@link #DELETE} does; returns the keys of the live records removed. */
-  static final String DELETE_MANY = TOMBSTONE + "WHERE ns = $1 AND key = ANY($2) AND expired_at > now() RETURNING key";
+  static final String DELETE_MANY = tombstoned("WHERE ns = $1 AND key = ANY($2) AND expired_at > now()");
 
   /**
    * One page of a listing: keys in [$2, $3) (the prefix range: literal, no LIKE wildcards), after
@@ -133,10 +152,12 @@ final class SqlStatements {
           LIMIT %d
           FOR UPDATE SKIP LOCKED
         ), purged AS (
-          DELETE FROM kv WHERE ctid = ANY (ARRAY (SELECT ctid FROM batch)) RETURNING 1
-        )
+          DELETE FROM kv WHERE ctid = ANY (ARRAY (SELECT ctid FROM batch)) RETURNING ns, key, created_at, expired_at, deleted
+        ), expired AS (
+          SELECT ns, key, created_at, expired_at FROM purged WHERE NOT deleted
+        ), %s
         SELECT (SELECT count(*) FROM batch) AS chosen, (SELECT count(*) FROM purged) AS deleted
-        """.formatted(purgeable(graceMs), batchSize);
+        """.formatted(purgeable(graceMs), batchSize, logged("expired", "expire"));
   }
 
   /** The expiry of the oldest row the purge may take now, or null: the first row its next batch takes. */

@@ -1,10 +1,12 @@
-package dev.kvs.http;
+package dev.kvs.api;
 
 import dev.kvs.json.IsoTime;
 import dev.kvs.service.ConditionFailedException;
 import dev.kvs.service.KvsException;
 import dev.kvs.service.ListPage;
 import dev.kvs.store.ListedKey;
+import dev.kvs.store.LoggedChange;
+import dev.kvs.feed.FeedMessages;
 import dev.kvs.store.StoredRecord;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -14,20 +16,20 @@ import java.util.Map;
  * Response bodies, written straight into a string: the stored value and metadata are already
  * compact JSON and are copied through, never parsed and re-encoded.
  */
-final class JsonBodies {
-  static final Buffer EMPTY_OBJECT = Buffer.buffer("{}");
+public final class JsonBodies {
+  public static final Buffer EMPTY_OBJECT = Buffer.buffer("{}");
 
   private JsonBodies() {}
 
   /** The Craft shape: {"<key>": {"value": .., "metadata": .., "created_at": .., "expired_at": ..}}. */
-  static Buffer record(String key, StoredRecord record) {
+  public static Buffer record(String key, StoredRecord record) {
     StringBuilder sb = new StringBuilder(96 + key.length() + record.value().length());
     appendKeyedRecord(sb, key, record);
     return Buffer.buffer(sb.toString());
   }
 
   /** Bulk get: {"a": {record}, "b": null}, in the order the keys were asked. */
-  static Buffer records(List<String> keys, Map<String, StoredRecord> found) {
+  public static Buffer records(List<String> keys, Map<String, StoredRecord> found) {
     StringBuilder sb = new StringBuilder(64 + keys.size() * 160);
     sb.append('{');
     for (int i = 0; i < keys.size(); i++) {
@@ -47,7 +49,7 @@ final class JsonBodies {
   }
 
   /** {"keys": [{"name": .., "expired_at": .., "metadata": ..}], "list_complete": .., "cursor": ..}. */
-  static Buffer listPage(ListPage page) {
+  public static Buffer listPage(ListPage page) {
     StringBuilder sb = new StringBuilder(64 + page.keys().size() * 64);
     sb.append("{\"keys\":[");
     for (int i = 0; i < page.keys().size(); i++) {
@@ -68,11 +70,26 @@ final class JsonBodies {
     return Buffer.buffer(sb.append('}').toString());
   }
 
-  static Buffer count(String field, int n) {
+  /** A catch-up page: {"changes": [change, ..], "list_complete": .., "cursor": ..}; the cursor is always there. */
+  public static Buffer changes(List<LoggedChange> changes, boolean complete, String cursor) {
+    StringBuilder sb = new StringBuilder(64 + changes.size() * 128);
+    sb.append("{\"changes\":[");
+    for (int i = 0; i < changes.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(FeedMessages.json(changes.get(i)).encode());
+    }
+    sb.append("],\"list_complete\":").append(complete).append(",\"cursor\":");
+    appendString(sb, cursor);
+    return Buffer.buffer(sb.append('}').toString());
+  }
+
+  public static Buffer count(String field, int n) {
     return Buffer.buffer("{\"" + field + "\":" + n + "}");
   }
 
-  static Buffer error(KvsException e, String message) {
+  public static Buffer error(KvsException e, String message) {
     StringBuilder sb = new StringBuilder(128);
     sb.append("{\"error\":{\"status\":").append(e.status()).append(",\"code\":");
     appendString(sb, e.code());
@@ -105,7 +122,7 @@ final class JsonBodies {
         .append("\"}");
   }
 
-  static void appendString(StringBuilder sb, String s) {
+  public static void appendString(StringBuilder sb, String s) {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
