@@ -50,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -127,6 +128,16 @@ class KubernetesManifestsTest {
   /** Connections PostgreSQL keeps from KVS: superuser_reserved_connections and the operator's own. */
   private static final int CONNECTIONS_KEPT_FREE = 10;
   private static final int POSTGRES_DEFAULT_MAX_CONNECTIONS = 100;
+
+  /** The overlay that runs KVS in clustered mode (KVS_CLUSTER=hazelcast); every other set runs it standalone. */
+  private static final String CLUSTERED = "overlays/clustered";
+  /** The container ports of clustered mode: Hazelcast's member port and the event bus's, by name. */
+  private static final String HAZELCAST_PORT = "hazelcast";
+  private static final String EVENT_BUS_PORT = "eventbus";
+  /** The label of every pod of the cluster, KVS's and consumers': what the clustered NetworkPolicy admits. */
+  private static final Map.Entry<String, String> CLUSTER_MEMBER_LABEL = Map.entry("kvs-cluster-member", "true");
+  /** The domain of Service DNS names, {@code <service>.<namespace>.svc.<domain>} (the overlay assumes the default). */
+  private static final String CLUSTER_DOMAIN = "cluster.local";
 
   /** Container-level flag Jib needs and the Dockerfile does not (its jar's manifest says it). */
   private static final String NATIVE_ACCESS_FLAG = "--enable-native-access=ALL-UNNAMED";
@@ -208,7 +219,7 @@ class KubernetesManifestsTest {
   @Test
   void overlayPatchesTargetObjectsOfTheBase() throws IOException {
     Set<String> inBase = manifests("base").objects().stream().map(KubernetesManifestsTest::id).collect(Collectors.toSet());
-    for (String overlay : List.of("overlays/dev", "overlays/prod")) {
+    for (String overlay : List.of("overlays/dev", "overlays/prod", "overlays/clustered")) {
       Path kustomization = K8S.resolve(overlay).resolve("kustomization.yaml");
       JsonNode k = YAML.readTree(kustomization.toFile());
       int patches = 0;
@@ -232,7 +243,7 @@ class KubernetesManifestsTest {
   // The rendered objects against the code (base always; overlays when kubectl can render them)
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
   void theContainerPortIsThePortTheServiceListensOn(String set) {
     Manifests m = manifests(set);
     KvsConfig config = m.serviceConfig();
@@ -251,7 +262,7 @@ class KubernetesManifestsTest {
    * theSettingsPassTheServicesOwnValidation also runs the value through the service's own checks.)
    */
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
   void theConfigMapSetsTheManagementPortTheContainerOpens(String set) {
     Manifests m = manifests(set);
     int management = m.port("management").getContainerPort();
@@ -264,7 +275,7 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
   void probesAndScrapesUseRoutesTheServiceServes(String set) throws IOException {
     Manifests m = manifests(set);
     Container c = m.container();
@@ -295,7 +306,7 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
   void servicesAndPoliciesSelectThePods(String set) {
     Manifests m = manifests(set);
     Deployment d = m.deployment();
@@ -307,12 +318,19 @@ class KubernetesManifestsTest {
       Map<String, String> selector = service.getSpec().getSelector();
       assertFalse(selector == null || selector.isEmpty(), set + ": Service " + name(service) + " selects nothing");
       assertTrue(podLabels.entrySet().containsAll(selector.entrySet()), set + ": Service " + name(service) + " selects " + selector + ", pods are " + podLabels);
+      // A headless Service carries no traffic: in clustered mode one lists the members for discovery.
+      boolean headless = "None".equals(service.getSpec().getClusterIP());
       for (ServicePort port : service.getSpec().getPorts()) {
         ContainerPort target = portOfContainer(m, port.getTargetPort(), set + ": Service " + name(service) + " targetPort");
         // Health and metrics stay off every Service: probes and Prometheus reach the pods directly.
         assertFalse(target.getContainerPort() == management || port.getPort() == management,
             set + ": Service " + name(service) + " exposes the management port " + management);
-        assertEquals("http", target.getName(), set + ": Service " + name(service) + " exposes the API port only");
+        if (headless) {
+          assertTrue(Set.of(HAZELCAST_PORT, EVENT_BUS_PORT).contains(target.getName()),
+              set + ": headless Service " + name(service) + " lists the cluster ports only, not " + target.getName());
+        } else {
+          assertEquals("http", target.getName(), set + ": Service " + name(service) + " exposes the API port only");
+        }
       }
     }
     for (TopologySpreadConstraint spread : d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()) {
@@ -352,14 +370,15 @@ class KubernetesManifestsTest {
    * samples probe still fails.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
   void networkPoliciesLetThroughOnlyWhatTheServiceNeeds(String set) {
     Manifests m = manifests(set);
-    String ns = Manifests.NAMESPACE;
+    String ns = m.namespace();
     Network network = new Network(m.networkPolicies(), ns);
     int http = m.port("http").getContainerPort();
     int management = m.port("management").getContainerPort();
     int postgres = m.serviceConfig().database().port();
+    Set<Integer> clusterPorts = m.clusterPorts();
     int instanceManager = CNPG_INSTANCE_MANAGER_PORT;
     Map<String, Integer> kvsPorts = m.container().getPorts().stream()
         .collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getContainerPort));
@@ -398,13 +417,20 @@ class KubernetesManifestsTest {
     assertFalse(network.allows(kvs, stranger, "TCP", 443), set + ": KVS opens connections elsewhere");
 
     // Rule by rule. KVS ingress: the API port and the management port only (by number or by the
-    // container port's name), the latter from the monitoring namespace only.
+    // container port's name), the latter from the monitoring namespace only; in clustered mode the
+    // cluster ports too, from cluster members only.
     for (NetworkPolicy.Rule rule : network.rules(kvs, "Ingress")) {
       assertRuleNamesPeersAndPorts(rule, set + ": KVS ingress rule " + rule);
       for (NetworkPolicy.Port port : rule.ports()) {
         Integer number = NetworkPolicy.number(port, kvsPorts);
         assertTrue(port.endPort() == null && "TCP".equals(NetworkPolicy.protocol(port)) && (Integer.valueOf(http).equals(number)
-            || Integer.valueOf(management).equals(number)), set + ": KVS pods are open on " + port + ", beyond TCP " + http + " and " + management);
+            || Integer.valueOf(management).equals(number) || clusterPorts.contains(number)),
+            set + ": KVS pods are open on " + port + ", beyond TCP " + http + ", " + management + " and the cluster ports " + clusterPorts);
+        if (clusterPorts.contains(number)) {
+          for (NetworkPolicy.Peer peer : rule.peers()) {
+            assertTrue(admitsClusterMembersOnly(peer, kvs.labels()), set + ": the cluster port " + number + " admits " + peer + ", beyond cluster members");
+          }
+        }
         if (Integer.valueOf(management).equals(number)) {
           for (NetworkPolicy.Peer peer : rule.peers()) {
             assertEquals(MONITORING_NAMESPACE, NetworkPolicy.namespaceNamed(peer.namespaceSelector()),
@@ -413,14 +439,17 @@ class KubernetesManifestsTest {
         }
       }
     }
-    // KVS egress: PostgreSQL's pods on its port, DNS in kube-system.
+    // KVS egress: PostgreSQL's pods on its port, DNS in kube-system; in clustered mode the other
+    // cluster members on the cluster ports.
     for (NetworkPolicy.Rule rule : network.rules(kvs, "Egress")) {
       assertRuleNamesPeersAndPorts(rule, set + ": KVS egress rule " + rule);
       for (NetworkPolicy.Port port : rule.ports()) {
         Integer number = NetworkPolicy.number(port, Map.of());
         assertNull(port.endPort(), set + ": KVS egress to a port range " + port);
         for (NetworkPolicy.Peer peer : rule.peers()) {
-          if (Integer.valueOf(53).equals(number)) {
+          if (clusterPorts.contains(number) && "TCP".equals(NetworkPolicy.protocol(port))) {
+            assertTrue(admitsClusterMembersOnly(peer, kvs.labels()), set + ": KVS egress on the cluster port " + number + " to " + peer + ", beyond cluster members");
+          } else if (Integer.valueOf(53).equals(number)) {
             assertEquals(DNS_NAMESPACE, NetworkPolicy.namespaceNamed(peer.namespaceSelector()), set + ": DNS egress to " + peer);
           } else {
             assertEquals(postgres + "/TCP", number + "/" + NetworkPolicy.protocol(port), set + ": KVS egress to " + port + ", beyond PostgreSQL and DNS");
@@ -455,6 +484,123 @@ class KubernetesManifestsTest {
     }
   }
 
+  /**
+   * Whether a peer of a rule admits cluster members only: pods of the policy's own namespace whose
+   * labels include the member label, or the KVS pods' name label (so every pod it matches is one).
+   */
+  private static boolean admitsClusterMembersOnly(NetworkPolicy.Peer peer, Map<String, String> kvsLabels) {
+    if (peer.ipBlock() != null || peer.namespaceSelector() != null || !hasLabels(peer.podSelector())) {
+      return false;
+    }
+    Set<Map.Entry<String, String>> match = peer.podSelector().getMatchLabels().entrySet();
+    String nameLabel = "app.kubernetes.io/name";
+    return match.contains(CLUSTER_MEMBER_LABEL)
+        || kvsLabels.containsKey(nameLabel) && match.contains(Map.entry(nameLabel, kvsLabels.get(nameLabel)));
+  }
+
+  /**
+   * Clustered mode: the cluster ports (Hazelcast's and the event bus's) connect cluster members, KVS
+   * pods and labelled consumer pods of the namespace, both ways, and nothing else; a standalone KVS
+   * opens neither. The policies' rules are held to this one by one in
+   * networkPoliciesLetThroughOnlyWhatTheServiceNeeds.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
+  void theClusterPortsConnectClusterMembersOnly(String set) {
+    Manifests m = manifests(set);
+    String ns = m.namespace();
+    Network network = new Network(m.networkPolicies(), ns);
+    Map<String, Integer> kvsPorts = m.container().getPorts().stream()
+        .collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getContainerPort));
+    Map<String, String> kvsLabels = m.deployment().getSpec().getTemplate().getMetadata().getLabels();
+    SamplePod kvs = new SamplePod(ns, kvsLabels, kvsPorts);
+    Map<String, String> consumerLabels = Map.ofEntries(Map.entry("app.kubernetes.io/name", "orders"), CLUSTER_MEMBER_LABEL);
+    SamplePod consumer = new SamplePod(ns, consumerLabels);
+    SamplePod neighbour = new SamplePod(ns, Map.of("app.kubernetes.io/name", "some-client"));
+    SamplePod memberElsewhere = new SamplePod("elsewhere", consumerLabels);
+    SamplePod ingressController = new SamplePod("ingress-nginx", Map.of("app.kubernetes.io/name", "ingress-nginx"));
+    SamplePod instance = new SamplePod(ns, cnpgInstanceLabels(m.cluster().name()));
+    Set<Integer> clusterPorts = m.clusterPorts();
+    if (!set.equals(CLUSTERED)) {
+      assertTrue(clusterPorts.isEmpty(), set + ": a standalone KVS opens no cluster port " + clusterPorts);
+      for (int port : List.of(5701, 5702)) {
+        for (SamplePod other : List.of(kvs, consumer, neighbour)) {
+          assertFalse(network.allows(other, kvs, "TCP", port), set + ": " + other + " reaches KVS on " + port);
+          assertFalse(network.allows(kvs, other, "TCP", port), set + ": KVS reaches " + other + " on " + port);
+        }
+      }
+      return;
+    }
+    assertEquals(2, clusterPorts.size(), set + ": Hazelcast's port and the event bus's are two ports " + clusterPorts);
+    assertTrue(kvsLabels.entrySet().contains(CLUSTER_MEMBER_LABEL), set + ": the KVS pods carry the member label " + CLUSTER_MEMBER_LABEL);
+    for (int port : clusterPorts) {
+      // What must get through: member to member, both ways.
+      assertTrue(network.allows(kvs, kvs, "TCP", port), set + ": KVS replicas reach each other on " + port);
+      assertTrue(network.allows(consumer, kvs, "TCP", port), set + ": a consumer pod reaches KVS on " + port);
+      assertTrue(network.allows(kvs, consumer, "TCP", port), set + ": KVS reaches a consumer pod on " + port);
+      // What must not: pods that are no members, members of another namespace, other protocols.
+      for (SamplePod other : List.of(neighbour, memberElsewhere, ingressController, instance)) {
+        assertFalse(network.allows(other, kvs, "TCP", port), set + ": " + other + " reaches KVS on the cluster port " + port);
+        assertFalse(network.allows(kvs, other, "TCP", port), set + ": KVS reaches " + other + " on the cluster port " + port);
+      }
+      assertFalse(network.allows(consumer, kvs, "UDP", port), set + ": UDP " + port + " from a consumer");
+    }
+    // Membership opens the cluster ports, nothing else of a consumer's.
+    assertFalse(network.allows(kvs, consumer, "TCP", m.port("http").getContainerPort()), set + ": KVS opens connections to a consumer's other ports");
+    assertFalse(network.allows(consumer, kvs, "TCP", m.port("management").getContainerPort()), set + ": a consumer reaches the management port");
+  }
+
+  /**
+   * Clustered mode's discovery: the headless Service lists every KVS pod, ready or not, on exactly
+   * the ports the container opens for Hazelcast and the event bus, under the DNS name the service is
+   * told to look up, and the pods advertise their own address.
+   */
+  @Test
+  void theHeadlessServiceListsTheClusterMembers() {
+    Manifests m = manifests(CLUSTERED);
+    KvsConfig config = m.serviceConfig();
+    var cluster = config.cluster();
+    Map<String, String> podLabels = m.deployment().getSpec().getTemplate().getMetadata().getLabels();
+    List<Service> headless = m.all(Service.class).stream().filter(s -> "None".equals(s.getSpec().getClusterIP())).toList();
+    assertEquals(1, headless.size(), CLUSTERED + ": one headless Service for member discovery");
+    Service members = headless.get(0);
+    String what = CLUSTERED + ": Service " + name(members);
+    assertEquals(Boolean.TRUE, members.getSpec().getPublishNotReadyAddresses(),
+        what + " lists pods before they are ready (readiness follows the database; members must find each other first)");
+    Map<String, String> selector = members.getSpec().getSelector();
+    assertFalse(selector == null || selector.isEmpty(), what + " selects nothing");
+    assertTrue(podLabels.entrySet().containsAll(selector.entrySet()), what + " selects " + selector + ", the KVS pods are " + podLabels);
+
+    // The ports: the container's hazelcast and eventbus ports, which are the ports the service uses.
+    ContainerPort hazelcast = m.port(HAZELCAST_PORT);
+    ContainerPort eventBus = m.port(EVENT_BUS_PORT);
+    assertEquals(cluster.port(), hazelcast.getContainerPort(), CLUSTERED + ": containerPort " + HAZELCAST_PORT + " vs KVS_CLUSTER_PORT");
+    assertEquals(cluster.busPort(), eventBus.getContainerPort(), CLUSTERED + ": containerPort " + EVENT_BUS_PORT + " vs KVS_CLUSTER_BUS_PORT");
+    Map<String, Integer> listed = new TreeMap<>();
+    for (ServicePort port : members.getSpec().getPorts()) {
+      ContainerPort target = portOfContainer(m, port.getTargetPort(), what + " targetPort");
+      assertEquals(target.getContainerPort(), port.getPort(), what + ": port " + port.getName() + " is the container's own number");
+      assertTrue("TCP".equals(port.getProtocol()) || port.getProtocol() == null, what + ": port " + port.getName() + " is TCP");
+      assertNull(listed.put(target.getName(), target.getContainerPort()), what + " lists " + target.getName() + " twice");
+    }
+    assertEquals(new TreeMap<>(Map.of(HAZELCAST_PORT, cluster.port(), EVENT_BUS_PORT, cluster.busPort())), listed,
+        what + " lists exactly the cluster ports");
+
+    // The name the service looks up is this Service's, in the namespace the objects go to.
+    String dns = name(members) + "." + m.namespace() + ".svc." + CLUSTER_DOMAIN;
+    assertEquals(dns, cluster.kubernetesService(), CLUSTERED + ": KVS_CLUSTER_KUBERNETES_SERVICE names the headless Service");
+    assertTrue(cluster.members().isEmpty(), CLUSTERED + ": DNS discovery, no KVS_CLUSTER_MEMBERS list");
+    assertEquals(m.namespace(), members.getMetadata().getNamespace(), CLUSTERED + ": the overlay states its namespace");
+
+    // Members bind and advertise the pod's address; the bus port is pinned (0 would be random).
+    var host = m.env("KVS_CLUSTER_HOST").getValueFrom();
+    assertNotNull(host == null ? null : host.getFieldRef(), CLUSTERED + ": KVS_CLUSTER_HOST comes from the downward API");
+    assertEquals("status.podIP", host.getFieldRef().getFieldPath(), CLUSTERED + ": KVS_CLUSTER_HOST is the pod's IP");
+    assertFalse(cluster.busPort() == 0, CLUSTERED + ": KVS_CLUSTER_BUS_PORT is pinned");
+    assertFalse(cluster.bridge(), CLUSTERED + ": no SockJS event bus bridge on the API port");
+    assertTrue(podLabels.entrySet().contains(CLUSTER_MEMBER_LABEL), CLUSTERED + ": the KVS pods carry the member label " + CLUSTER_MEMBER_LABEL);
+  }
+
   private static void assertRuleNamesPeersAndPorts(NetworkPolicy.Rule rule, String what) {
     assertFalse(rule.peers().isEmpty(), what + " admits every peer");
     assertFalse(rule.ports().isEmpty(), what + " admits every port");
@@ -472,7 +618,7 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
   void everyVariableSetIsOneTheServiceReads(String set) throws IOException {
     Manifests m = manifests(set);
     Set<String> read = namesTheCodeReads();
@@ -482,20 +628,22 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
   void theSettingsPassTheServicesOwnValidation(String set) {
     Manifests m = manifests(set);
     // Throws IllegalArgumentException, naming the variable, for any value the service would refuse at start.
     KvsConfig config = m.serviceConfig();
     Cluster cluster = m.cluster();
     // The URI CloudNativePG writes names the primary's Service, the bootstrap database and its owner.
-    assertEquals(cluster.name() + "-rw." + Manifests.NAMESPACE, config.database().host(), set + ": database host");
+    assertEquals(cluster.name() + "-rw." + m.namespace(), config.database().host(), set + ": database host");
     assertEquals(cluster.database(), config.database().database(), set + ": database");
     assertEquals(cluster.owner(), config.database().user(), set + ": database user");
+    // Clustered mode is the clustered overlay's alone; the other sets run standalone processes.
+    assertEquals(set.equals(CLUSTERED), config.cluster().enabled(), set + ": KVS_CLUSTER=hazelcast");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
   void secretsReferencedExistWithTheirKeys(String set) {
     Manifests m = manifests(set);
     Cluster cluster = m.cluster();
@@ -538,7 +686,7 @@ class KubernetesManifestsTest {
    * without it (auth is on by default and the service refuses to start without an admin token).
    */
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
   void theAdminTokenIsRequiredAndNotCommitted(String set) {
     Manifests m = manifests(set);
     EnvVar admin = m.env(ADMIN_TOKEN);
@@ -568,7 +716,7 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
   void shutdownDrainsWithinTheTerminationGracePeriod(String set) {
     Manifests m = manifests(set);
     var preStop = m.container().getLifecycle() == null ? null : m.container().getLifecycle().getPreStop();
@@ -584,7 +732,7 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
   void thePodRunsLockedDown(String set) {
     Manifests m = manifests(set);
     PodSpec pod = m.pod();
@@ -612,7 +760,7 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod", "overlays/clustered"})
   void replicasFitThePostgresConnectionLimit(String set) {
     Manifests m = manifests(set);
     List<HorizontalPodAutoscaler> hpas = m.all(HorizontalPodAutoscaler.class);
@@ -681,8 +829,31 @@ class KubernetesManifestsTest {
 
   /** One set of objects as kubectl would apply it, and the service's view of it. */
   record Manifests(String set, List<HasMetadata> objects) {
-    /** Where the checks pretend the objects live (a CloudNativePG URI names the namespace). */
+    /**
+     * Where the checks pretend the objects live (a CloudNativePG URI names the namespace) when the
+     * set states none: the base and the dev and prod overlays go into the namespace of kubectl's
+     * context.
+     */
     static final String NAMESPACE = "kvs-test";
+
+    /** Downward API fields the container reads, with sample values. */
+    private static final Map<String, String> POD_FIELDS = Map.of("status.podIP", "10.244.1.17");
+
+    /** The namespace the objects go to: the one the set states (the same for all), or {@link #NAMESPACE}. */
+    String namespace() {
+      Set<String> stated = objects.stream().map(o -> o.getMetadata().getNamespace()).filter(n -> n != null)
+          .collect(Collectors.toCollection(TreeSet::new));
+      assertTrue(stated.size() <= 1, set + ": objects in several namespaces " + stated);
+      long unstated = objects.stream().filter(o -> o.getMetadata().getNamespace() == null).count();
+      assertTrue(stated.isEmpty() || unstated == 0, set + ": some objects state the namespace " + stated + ", " + unstated + " do not");
+      return stated.isEmpty() ? NAMESPACE : stated.iterator().next();
+    }
+
+    /** The ports of clustered mode (Hazelcast's and the event bus's) when it is on, else none. */
+    Set<Integer> clusterPorts() {
+      var cluster = serviceConfig().cluster();
+      return cluster.enabled() ? new TreeSet<>(List.of(cluster.port(), cluster.busPort())) : Set.of();
+    }
 
     <T> List<T> all(Class<T> type) {
       return objects.stream().filter(type::isInstance).map(type::cast).toList();
@@ -731,7 +902,7 @@ class KubernetesManifestsTest {
     /**
      * The container's environment as the kubelet builds it: the ConfigMaps of envFrom, then env
      * (which wins). A value from a Secret is a stand-in, except the one CloudNativePG writes for the
-     * database, which is built the way the operator builds it.
+     * database, which is built the way the operator builds it; one from the downward API is a sample.
      */
     Map<String, String> environment() {
       Map<String, String> env = new LinkedHashMap<>();
@@ -745,8 +916,12 @@ class KubernetesManifestsTest {
       Cluster cluster = cluster();
       for (EnvVar e : c.getEnv()) {
         SecretKeySelector ref = e.getValueFrom() == null ? null : e.getValueFrom().getSecretKeyRef();
+        var field = e.getValueFrom() == null ? null : e.getValueFrom().getFieldRef();
         if (ref != null && ref.getName().equals(cluster.name() + "-app") && ref.getKey().equals("uri")) {
-          env.put(e.getName(), cluster.appUri(NAMESPACE));
+          env.put(e.getName(), cluster.appUri(namespace()));
+        } else if (field != null) {
+          assertTrue(POD_FIELDS.containsKey(field.getFieldPath()), set + ": " + e.getName() + " reads the pod's " + field.getFieldPath());
+          env.put(e.getName(), POD_FIELDS.get(field.getFieldPath()));
         } else if (e.getValue() != null) {
           env.put(e.getName(), e.getValue());
         } else {
