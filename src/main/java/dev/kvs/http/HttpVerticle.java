@@ -5,6 +5,7 @@ import dev.kvs.admin.AdminService;
 import dev.kvs.config.HttpConfig;
 import dev.kvs.config.KvsConfig;
 import dev.kvs.api.KvCalls;
+import dev.kvs.bus.BusBridge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -75,6 +76,9 @@ public final class HttpVerticle extends VerticleBase {
     // one, so a key such as "../../health/live" is a key, never a way to another endpoint.
     new KvRoutes(calls, access, responses, http).mount(router.route());
     new AdminRoutes(admin, access, responses).mount(router);
+    if (config.cluster().bridge()) {
+      router.route(BusBridge.PATH + "/*").subRouter(new BusBridge(access).router(vertx));
+    }
     if (!http.separateManagementPort()) {
       new OpsRoutes(readiness, registry, responses).mountManagement(router);
     }
