@@ -38,25 +38,12 @@ final class AccessNotices {
 
   /** Receives the messages: {@code token} gets the hex hash of a revoked token, {@code namespace} a namespace's name. */
   static NotificationListener.Subscriber subscriber(Consumer<String> token, Consumer<String> namespace, Runnable reset) {
-    return new NotificationListener.Subscriber() {
-      @Override
-      public String channel() {
-        return CHANNEL;
+    return NotificationListener.Subscriber.of(CHANNEL, payload -> {
+      if (payload.startsWith(TOKEN)) {
+        token.accept(payload.substring(TOKEN.length()));
+      } else if (payload.startsWith(NAMESPACE)) {
+        namespace.accept(payload.substring(NAMESPACE.length()));
       }
-
-      @Override
-      public void message(String payload) {
-        if (payload.startsWith(TOKEN)) {
-          token.accept(payload.substring(TOKEN.length()));
-        } else if (payload.startsWith(NAMESPACE)) {
-          namespace.accept(payload.substring(NAMESPACE.length()));
-        }
-      }
-
-      @Override
-      public void reset() {
-        reset.run();
-      }
-    };
+    }, reset);
   }
 }

@@ -73,22 +73,8 @@ public final class CacheTier {
     if (cache == null) {
       return null;
     }
-    return new NotificationListener.Subscriber() {
-      @Override
-      public String channel() {
-        return ChangeMessages.CHANNEL;
-      }
-
-      @Override
-      public void message(String payload) {
-        ChangeMessages.decode(payload, origin, cache::invalidateRemote);
-      }
-
-      @Override
-      public void reset() {
-        cache.clear();
-      }
-    };
+    return NotificationListener.Subscriber.of(ChangeMessages.CHANNEL,
+        payload -> ChangeMessages.decode(payload, origin, cache::invalidateRemote), cache::clear);
   }
 
   /** Drops every cached record of a namespace (it was deleted). */

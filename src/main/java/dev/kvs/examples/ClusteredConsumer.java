@@ -18,7 +18,7 @@ import java.util.Map;
  *   java -cp target/kvs.jar dev.kvs.examples.ClusteredConsumer demo 10</pre>
  *
  * A consumer needs Vert.x and vertx-hazelcast only; this one reuses KVS's own Hazelcast settings
- * for brevity. With authentication on, pass a token of the namespace in KVS_EXAMPLE_TOKEN.
+ * for brevity. With authentication on, pass a token of the namespace in EXAMPLE_TOKEN.
  */
 public final class ClusteredConsumer {
   private ClusteredConsumer() {}
@@ -34,7 +34,7 @@ public final class ClusteredConsumer {
         .withClusterManager(HazelcastCluster.clusterManager(cluster))
         .buildClustered().await();
     DeliveryOptions auth = new DeliveryOptions().setSendTimeout(10_000);
-    String token = System.getenv("KVS_EXAMPLE_TOKEN");
+    String token = System.getenv("EXAMPLE_TOKEN");
     if (token != null) {
       auth.addHeader("authorization", "Bearer " + token);
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>java -cp target/kvs.jar dev.kvs.examples.EmbeddedKvs [namespace]</pre>
  *
- * With authentication on, pass a token of the namespace in KVS_EXAMPLE_TOKEN.
+ * With authentication on, pass a token of the namespace in EXAMPLE_TOKEN.
  */
 public final class EmbeddedKvs {
   private EmbeddedKvs() {}
@@ -25,7 +25,7 @@ public final class EmbeddedKvs {
     Vertx vertx = Vertx.vertx();
     KvsApplication kvs = KvsApplication.start(vertx, KvsConfig.fromEnv()).await();
     DeliveryOptions auth = new DeliveryOptions();
-    String token = System.getenv("KVS_EXAMPLE_TOKEN");
+    String token = System.getenv("EXAMPLE_TOKEN");
     if (token != null) {
       auth.addHeader("authorization", "Bearer " + token);
     }

@@ -119,22 +119,7 @@ public final class FeedPublisher extends VerticleBase {
 
   /** Other replicas' change notifications: a change committed elsewhere, read the log now. */
   public NotificationListener.Subscriber subscriber() {
-    return new NotificationListener.Subscriber() {
-      @Override
-      public String channel() {
-        return ChangeMessages.CHANNEL;
-      }
-
-      @Override
-      public void message(String payload) {
-        nudge();
-      }
-
-      @Override
-      public void reset() {
-        nudge();
-      }
-    };
+    return NotificationListener.Subscriber.of(ChangeMessages.CHANNEL, payload -> nudge(), this::nudge);
   }
 
   /** Whether this process publishes its cluster's feed now. */

@@ -37,6 +37,26 @@ public final class NotificationListener {
     void message(String payload);
 
     void reset();
+
+    /** A subscriber from its parts. */
+    static Subscriber of(String channel, java.util.function.Consumer<String> message, Runnable reset) {
+      return new Subscriber() {
+        @Override
+        public String channel() {
+          return channel;
+        }
+
+        @Override
+        public void message(String payload) {
+          message.accept(payload);
+        }
+
+        @Override
+        public void reset() {
+          reset.run();
+        }
+      };
+    }
   }
 
   private static final long MAX_BACKOFF_MS = 5_000;
