@@ -33,7 +33,8 @@ class BusApiIT {
 
   @BeforeAll
   static void start() {
-    kvs = TestService.start("bus_api", Map.of("KVS_TTL_MAX_MINUTES", "1000", "KVS_TTL_DEFAULT_MINUTES", "60"));
+    kvs = TestService.start("bus_api", Map.of("KVS_TTL_MAX_MINUTES", "1000", "KVS_TTL_DEFAULT_MINUTES", "60",
+        "KVS_DB_LOCK_TIMEOUT_MS", "300", "KVS_CACHE_ENABLED", "false"));
   }
 
   @AfterAll
@@ -115,6 +116,23 @@ class BusApiIT {
       // The write landed through both doors alike: the stored states compare equal too.
       assertEquals(dump(httpNs), dump(busNs), c.name + ": stored state");
     }
+  }
+
+  @Test
+  void aRowHeldByAnotherWriterIs409ConflictThroughBothDoors() throws Exception {
+    prepare("locked");
+    try (var c = kvs.sql(); var s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.execute("SELECT 1 FROM kv WHERE ns = 'locked' AND key = 'present' FOR UPDATE");
+      HttpResponse<Buffer> http = kvs.http.put("/v1/ns/locked/kv/present").sendJsonObject(new JsonObject().put("value", 1)).await();
+      Answer bus = BusCalls.request(kvs.vertx, "kvs.write", new JsonObject().put("ns", "locked").put("key", "present").put("value", 1));
+      assertEquals(409, http.statusCode(), http.bodyAsString());
+      assertEquals(409, bus.status(), bus.body().encode());
+      assertEquals("conflict", bus.body().getJsonObject("error").getString("code"));
+      c.rollback();
+    }
+    assertEquals("\"present\"", dump("locked").lines().filter(l -> l.startsWith("present=")).findFirst().orElseThrow()
+        .substring("present=".length()).split("\\|")[0], "neither door wrote");
   }
 
   @Test

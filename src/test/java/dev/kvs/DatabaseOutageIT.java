@@ -11,11 +11,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.kvs.support.Await;
 import dev.kvs.support.LogCapture;
+import dev.kvs.support.BusCalls;
 import dev.kvs.support.TcpProxy;
 import dev.kvs.support.TestPostgres;
 import dev.kvs.support.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.ArrayList;
@@ -74,6 +76,12 @@ class DatabaseOutageIT {
     HttpResponse<Buffer> put = kvs.put("during", write("refused"));
     assertEquals(503, put.statusCode());
     assertFalse(put.bodyAsString().contains("Exception"), put.bodyAsString());
+    // The event bus says the same: 503 unavailable as the failure code, nothing half-written.
+    BusCalls.Answer busGet = BusCalls.request(kvs.vertx, "kvs.get", new JsonObject().put("ns", TestService.NS).put("key", "kept"));
+    assertEquals(503, busGet.status(), busGet.body().encode());
+    assertEquals("unavailable", busGet.body().getJsonObject("error").getString("code"));
+    assertEquals(503, BusCalls.request(kvs.vertx, "kvs.write",
+        new JsonObject().put("ns", TestService.NS).put("key", "during-bus").put("value", 1)).status());
     assertEquals(503, kvs.http.get("/health/ready").send().await().statusCode());
     assertEquals(200, kvs.http.get("/health/live").send().await().statusCode());
 

@@ -6,6 +6,8 @@ import dev.kvs.config.KvsConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
@@ -39,17 +41,38 @@ public final class ClusteredConsumer {
       auth.addHeader("authorization", "Bearer " + token);
     }
 
-    vertx.eventBus().<JsonObject>consumer("kvs.changes." + ns, change -> System.out.println("change: " + change.body().encode()))
-        .completion().await();
-    JsonObject written = (JsonObject) vertx.eventBus().request("kvs.write",
-        new JsonObject().put("ns", ns).put("key", "from-consumer").put("value", ProcessHandle.current().pid()), auth)
-        .await().body();
-    System.out.println("written: " + written.encode());
-    JsonObject read = (JsonObject) vertx.eventBus().request("kvs.get",
-        new JsonObject().put("ns", ns).put("key", "from-consumer"), auth).await().body();
-    System.out.println("read: " + read.encode());
+    try {
+      vertx.eventBus().<JsonObject>consumer("kvs.changes." + ns, change -> System.out.println("change: " + change.body().encode()))
+          .completion().await();
+      JsonObject written = whenServed(() -> (JsonObject) vertx.eventBus().request("kvs.write",
+          new JsonObject().put("ns", ns).put("key", "from-consumer").put("value", ProcessHandle.current().pid()), auth)
+          .await().body());
+      System.out.println("written: " + written.encode());
+      JsonObject read = (JsonObject) vertx.eventBus().request("kvs.get",
+          new JsonObject().put("ns", ns).put("key", "from-consumer"), auth).await().body();
+      System.out.println("read: " + read.encode());
+      Thread.sleep(followSeconds * 1_000);
+    } finally {
+      vertx.close().await();
+    }
+  }
 
-    Thread.sleep(followSeconds * 1_000);
-    vertx.close().await();
+  /**
+   * The call, retried while no KVS member serves its address yet: a consumer may join the cluster
+   * before any KVS process has (or while the last one restarts).
+   */
+  private static <T> T whenServed(java.util.function.Supplier<T> call) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (true) {
+      try {
+        return call.get();
+      } catch (ReplyException e) {
+        if (e.failureType() != ReplyFailure.NO_HANDLERS || System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+        System.out.println("waiting for a KVS process to join the cluster");
+        Thread.sleep(500);
+      }
+    }
   }
 }
