@@ -143,12 +143,13 @@ public record DatabaseConfig(
   }
 
   /**
-   * Connections each process holds besides the pool: one LISTENs for other replicas' changes, and
+   * Connections each process holds besides the pool: one LISTENs for other replicas' changes, one
+   * holds the change feed's publisher lock and reads the change log, and
    * {@link #BACKGROUND_POOL_SIZE} serve the purge, the change notifications and the readiness
    * probe, so that none of those queues behind user traffic in a saturated pool.
    */
   public static final int BACKGROUND_POOL_SIZE = 2;
-  public static final int CONNECTIONS_BESIDES_POOL = BACKGROUND_POOL_SIZE + 1;
+  public static final int CONNECTIONS_BESIDES_POOL = BACKGROUND_POOL_SIZE + 2;
 
   public PoolOptions poolOptions() {
     return new PoolOptions()
