@@ -16,6 +16,7 @@ import dev.kvs.metrics.Metrics;
 import dev.kvs.notify.NotificationListener;
 import dev.kvs.purge.PurgeVerticle;
 import dev.kvs.service.KvService;
+import dev.kvs.store.BatchedReads;
 import dev.kvs.store.ChangeLogStore;
 import dev.kvs.store.DatabaseProbe;
 import dev.kvs.store.NamespaceStore;
@@ -108,7 +109,10 @@ public final class KvsApplication {
     DatabaseConfig db = config.database();
     String origin = UUID.randomUUID().toString().substring(0, 8);
     PgStore store = new PgStore(pool);
-    CacheTier cacheTier = CacheTier.create(vertx, background, config, registry, readDecorator.apply(store), origin);
+    RecordReader reads = config.batch().enabled()
+        ? new BatchedReads(pool, store, db.poolSize(), config.batch().maxKeys(), registry)
+        : store;
+    CacheTier cacheTier = CacheTier.create(vertx, background, config, registry, readDecorator.apply(reads), origin);
     FeedPublisher feed = new FeedPublisher(db.connectOptions("kvs-feed"), feedCluster(vertx, config.cluster()),
         config.cluster().enabled(), config.feed(), registry);
     KvService service = new KvService(store, cacheTier.reads(), cacheTier.changes().alsoRunning(feed::nudge),

@@ -16,6 +16,7 @@ public record KvsConfig(
     AuthConfig auth,
     ClusterConfig cluster,
     FeedConfig feed,
+    BatchConfig batch,
     long shutdownGraceMs,
     int retryAfterSeconds) {
 
@@ -32,6 +33,12 @@ public record KvsConfig(
    * notification is lost); changes are announced to other replicas every {@code notifyIntervalMs}.
    */
   public record CacheConfig(boolean enabled, long maxEntries, long ttlMs, long notifyIntervalMs) {}
+
+  /**
+   * Statement sharing: concurrent single-key reads go out together, at most {@code maxKeys} in one
+   * statement, while every connection of the pool is busy with reads.
+   */
+  public record BatchConfig(boolean enabled, int maxKeys) {}
 
   public static KvsConfig fromEnv() {
     return fromEnv(System.getenv());
@@ -67,6 +74,7 @@ public record KvsConfig(
         AuthConfig.fromEnv(in),
         ClusterConfig.fromEnv(in),
         FeedConfig.fromEnv(in),
+        new BatchConfig(in.bool("KVS_BATCH_ENABLED", true), in.intValue("KVS_BATCH_MAX_KEYS", 100, 2, 1_000)),
         in.longValue("KVS_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
         in.intValue("KVS_RETRY_AFTER_SECONDS", 1, 1, 3_600));
   }
