@@ -17,12 +17,14 @@ import dev.kvs.notify.NotificationListener;
 import dev.kvs.purge.PurgeVerticle;
 import dev.kvs.service.KvService;
 import dev.kvs.store.BatchedReads;
+import dev.kvs.store.BatchedWrites;
 import dev.kvs.store.ChangeLogStore;
 import dev.kvs.store.DatabaseProbe;
 import dev.kvs.store.NamespaceStore;
 import dev.kvs.store.PgStore;
 import dev.kvs.store.PurgeStore;
 import dev.kvs.store.RecordReader;
+import dev.kvs.store.RecordWriter;
 import dev.kvs.store.TokenStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -110,12 +112,15 @@ public final class KvsApplication {
     String origin = UUID.randomUUID().toString().substring(0, 8);
     PgStore store = new PgStore(pool);
     RecordReader reads = config.batch().enabled()
-        ? new BatchedReads(pool, store, db.poolSize(), config.batch().maxKeys(), registry)
+        ? new BatchedReads(store, db.poolSize(), config.batch().maxKeys(), registry)
         : store;
     CacheTier cacheTier = CacheTier.create(vertx, background, config, registry, readDecorator.apply(reads), origin);
     FeedPublisher feed = new FeedPublisher(db.connectOptions("kvs-feed"), feedCluster(vertx, config.cluster()),
         config.cluster().enabled(), config.feed(), registry);
-    KvService service = new KvService(store, cacheTier.reads(), cacheTier.changes().alsoRunning(feed::nudge),
+    RecordWriter writes = config.batch().enabled()
+        ? new BatchedWrites(store, db.poolSize(), config.batch().maxKeys(), registry)
+        : store;
+    KvService service = new KvService(store, cacheTier.reads(), writes, cacheTier.changes().alsoRunning(feed::nudge),
         new ChangeLogStore(pool));
 
     NamespaceStore namespaces = new NamespaceStore(pool, config.purge().batchSize());

@@ -7,6 +7,7 @@ import dev.kvs.store.LoggedChange;
 import dev.kvs.store.NewRecord;
 import dev.kvs.store.PgStore;
 import dev.kvs.store.RecordReader;
+import dev.kvs.store.RecordWriter;
 import dev.kvs.store.StoredRecord;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -24,14 +25,17 @@ public final class KvService {
   private final RecordReader reads;
   private final KeyChanges changes;
   private final ChangeLogStore changeLog;
+  private final RecordWriter writes;
 
   /**
    * @param reads where gets are answered from: the store itself or the read cache in front of it
+   * @param writes where unconditional writes and deletes go: the store itself or the write batcher
    * @param changes told after every write or delete, before its caller hears of it
    * @param changeLog where a consumer catches up on the changes it missed
    */
-  public KvService(PgStore store, RecordReader reads, KeyChanges changes, ChangeLogStore changeLog) {
+  public KvService(PgStore store, RecordReader reads, RecordWriter writes, KeyChanges changes, ChangeLogStore changeLog) {
     this.store = store;
+    this.writes = writes;
     this.reads = reads;
     this.changes = changes;
     this.changeLog = changeLog;
@@ -80,7 +84,7 @@ public final class KvService {
   public Future<StoredRecord> write(String ns, String key, WriteRequest request) {
     if (!request.conditional()) {
       return validIds(ns, key)
-          .compose(ok -> store.upsert(ns, key, request.value(), request.metadata(), request.expiry())
+          .compose(ok -> writes.upsert(ns, key, request.value(), request.metadata(), request.expiry())
               .andThen(done -> changedUnlessRefused(ns, key, done.cause())))
           .recover(DatabaseFailures::mapped);
     }
@@ -107,7 +111,7 @@ public final class KvService {
   /** Deletes the record; succeeds also when there was none (idempotent). */
   public Future<Void> delete(String ns, String key) {
     return validIds(ns, key)
-        .compose(ok -> store.delete(ns, key).andThen(done -> {
+        .compose(ok -> writes.delete(ns, key).andThen(done -> {
           if (done.succeeded() && done.result() == 0) {
             changes.foundAbsent(ns, key);
           } else {

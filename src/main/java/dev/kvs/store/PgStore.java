@@ -11,15 +11,19 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The records in PostgreSQL. Every operation is one prepared statement on the shared pool
  * (prepared once per connection, pipelined), so nothing here ever blocks a thread.
  */
-public final class PgStore implements RecordReader {
+public final class PgStore implements RecordReader, RecordWriter {
   private final Pool pool;
 
   public PgStore(Pool pool) {
@@ -33,10 +37,11 @@ public final class PgStore implements RecordReader {
         .execute(Tuple.of(ns, key))
         .map(rows -> {
           RowIterator<Row> it = rows.iterator();
-          return it.hasNext() ? toRecord(it.next()) : null;
+          return it.hasNext() ? toRecord(it.next(), 0) : null;
         });
   }
 
+  @Override
   public Future<StoredRecord> upsert(String ns, String key, String value, String metadata, Expiry expiry) {
     return pool.preparedQuery(SqlStatements.UPSERT)
         .execute(writeParams(ns, key, value, metadata, expiry))
@@ -68,7 +73,21 @@ public final class PgStore implements RecordReader {
                 new StoredRecord(value, metadata, millis(row, 3), millis(row, 4))));
           }
           return Future.succeededFuture(new ConditionalOutcome(false,
-              new StoredRecord(row.getString(1), row.getString(2), millis(row, 3), millis(row, 4))));
+              toRecord(row, 1)));
+        });
+  }
+
+  /** The live record of each id (null when absent or expired), in the order given, in one statement. */
+  Future<List<StoredRecord>> selectLiveRows(List<RecordId> ids) {
+    return pool.preparedQuery(SqlStatements.SELECT_LIVE_ROWS)
+        .execute(Tuple.tuple().addArrayOfString(ids.stream().map(RecordId::ns).toArray(String[]::new))
+            .addArrayOfString(ids.stream().map(RecordId::key).toArray(String[]::new)))
+        .map(rows -> {
+          StoredRecord[] found = new StoredRecord[ids.size()];
+          for (Row row : rows) {
+            found[row.getLong(0).intValue() - 1] = toRecord(row, 1);
+          }
+          return Arrays.asList(found);
         });
   }
 
@@ -80,7 +99,7 @@ public final class PgStore implements RecordReader {
           Map<String, StoredRecord> found = new HashMap<>();
           for (Row row : rows) {
             found.put(row.getString(0),
-                new StoredRecord(row.getString(1), row.getString(2), millis(row, 3), millis(row, 4)));
+                toRecord(row, 1));
           }
           return found;
         });
@@ -88,6 +107,14 @@ public final class PgStore implements RecordReader {
 
   /** Writes every record or none (one statement); the number written. Keys must be distinct. */
   public Future<Integer> upsertMany(String ns, List<NewRecord> records) {
+    return upsertRows(Collections.nCopies(records.size(), ns), records).map(List::size);
+  }
+
+  /**
+   * Writes each record into the namespace at the same index, all in one statement (all or none);
+   * their stored form, in the order given. The (namespace, key) pairs must be distinct.
+   */
+  Future<List<StoredRecord>> upsertRows(List<String> namespaces, List<NewRecord> records) {
     int n = records.size();
     String[] keys = new String[n];
     String[] values = new String[n];
@@ -102,10 +129,23 @@ public final class PgStore implements RecordReader {
       minutes[i] = r.expiry().minutes();
       expiresAt[i] = r.expiry().atMs() == null ? null : utc(r.expiry().atMs());
     }
-    return pool.preparedQuery(SqlStatements.UPSERT_MANY)
-        .execute(Tuple.tuple().addString(ns).addArrayOfString(keys).addArrayOfString(values)
-            .addArrayOfString(metadata).addArrayOfInteger(minutes).addArrayOfOffsetDateTime(expiresAt))
-        .map(rows -> rows.iterator().next().getLong(0).intValue());
+    return pool.preparedQuery(SqlStatements.UPSERT_ROWS)
+        .execute(Tuple.tuple().addArrayOfString(namespaces.toArray(String[]::new)).addArrayOfString(keys)
+            .addArrayOfString(values).addArrayOfString(metadata).addArrayOfInteger(minutes)
+            .addArrayOfOffsetDateTime(expiresAt))
+        .map(rows -> {
+          Map<String, Row> written = new HashMap<>();
+          for (Row row : rows) {
+            written.put(row.getString(0) + ' ' + row.getString(1), row);
+          }
+          List<StoredRecord> stored = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            NewRecord r = records.get(i);
+            Row row = written.get(namespaces.get(i) + ' ' + r.key());
+            stored.add(new StoredRecord(r.value(), r.metadata(), millis(row, 2), millis(row, 3)));
+          }
+          return stored;
+        });
   }
 
   /** Deletes the keys; the keys of the live records it removed. */
@@ -141,6 +181,23 @@ public final class PgStore implements RecordReader {
         .map(RowSet::rowCount);
   }
 
+  /**
+   * Deletes the live record of each id, in one statement; for each, in the order given, 1 when
+   * there was one and 0 when not. The ids must be distinct.
+   */
+  Future<List<Integer>> deleteRows(List<RecordId> ids) {
+    return pool.preparedQuery(SqlStatements.DELETE_ROWS)
+        .execute(Tuple.tuple().addArrayOfString(ids.stream().map(RecordId::ns).toArray(String[]::new))
+            .addArrayOfString(ids.stream().map(RecordId::key).toArray(String[]::new)))
+        .map(rows -> {
+          Set<RecordId> removed = new HashSet<>();
+          for (Row row : rows) {
+            removed.add(new RecordId(row.getString(1), row.getString(0)));
+          }
+          return ids.stream().map(id -> removed.contains(id) ? 1 : 0).toList();
+        });
+  }
+
   private static Tuple writeParams(String ns, String key, String value, String metadata, Expiry expiry) {
     return Tuple.tuple()
         .addString(ns)
@@ -151,7 +208,9 @@ public final class PgStore implements RecordReader {
         .addOffsetDateTime(expiry.atMs() == null ? null : utc(expiry.atMs()));
   }
 
-  private static StoredRecord toRecord(Row row) {
-    return new StoredRecord(row.getString(0), row.getString(1), millis(row, 2), millis(row, 3));
+  /** The record in the four columns value, metadata, created_at, expired_at from {@code first} on. */
+  private static StoredRecord toRecord(Row row, int first) {
+    return new StoredRecord(row.getString(first), row.getString(first + 1), millis(row, first + 2),
+        millis(row, first + 3));
   }
 }

@@ -85,29 +85,47 @@ final class SqlStatements {
   /** Removes the live records the condition selects, logs each as a delete, and returns their keys. */
   private static String tombstoned(String where) {
     return "WITH removed AS (" + TOMBSTONE + where + " RETURNING ns, key, created_at, expired_at), "
-        + logged("removed", "delete") + " SELECT key FROM removed";
+        + logged("removed", "delete") + " SELECT key, ns FROM removed";
   }
 
   static final String DELETE = tombstoned("WHERE ns = $1 AND key = $2 AND expired_at > now()");
+
+  /**
+   * Live records of many (ns, key) pairs ($1, $2: text[]), each with its 1-based place in the
+   * arrays: one index lookup per pair (a nested loop that cannot turn into a scan of kv).
+   */
+  static final String SELECT_LIVE_ROWS = """
+      SELECT k.i, r.value, r.metadata, r.created_at, r.expired_at
+      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(ns, key, i)
+      CROSS JOIN LATERAL (
+        SELECT value, metadata, created_at, expired_at FROM kv
+        WHERE kv.ns = k.ns AND kv.key = k.key AND kv.expired_at > now()
+      ) r
+      """;
+
+  /** Deletes the live records of many distinct (ns, key) pairs ($1, $2: text[]) as {@link #DELETE} does. */
+  static final String DELETE_ROWS = tombstoned(
+      "FROM unnest($1::text[], $2::text[]) AS d(d_ns, d_key) WHERE ns = d_ns AND key = d_key AND expired_at > now()");
 
   /** Live records of many keys ($2: text[]). */
   static final String SELECT_LIVE_MANY =
       "SELECT key, " + COLUMNS + " FROM kv WHERE ns = $1 AND key = ANY($2) AND expired_at > now()";
 
   /**
-   * Writes many records in one statement, so all or none of them are written. Rows come sorted by
-   * key and distinct, so concurrent batches lock rows in the same order (no deadlock) and no row
-   * is affected twice. $2..$6: arrays of key, value, metadata, minutesToExpire, expiresAt.
+   * Writes many records, each of its own namespace, in one statement: all or none of them. Rows
+   * are sorted by (ns, key), so concurrent statements lock rows in one order (no deadlock); the
+   * pairs must be distinct, as no row may be affected twice. Serves bulk writes and the write
+   * batcher. $1..$6: arrays of ns, key, value, metadata, minutesToExpire, expiresAt.
    */
-  static final String UPSERT_MANY = "WITH written AS (\n" + """
+  static final String UPSERT_ROWS = "WITH written AS (\n" + """
       INSERT INTO kv AS t (ns, key, value, metadata, created_at, expired_at)
-      SELECT $1, i.key, i.value, i.metadata, date_trunc('milliseconds', now()),
+      SELECT i.ns, i.key, i.value, i.metadata, date_trunc('milliseconds', now()),
              date_trunc('milliseconds', COALESCE(i.expires_at, now() + make_interval(mins => i.minutes)))
-      FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[])
-           AS i(key, value, metadata, minutes, expires_at)
-      ORDER BY i.key
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[])
+           AS i(ns, key, value, metadata, minutes, expires_at)
+      ORDER BY i.ns, i.key
       """ + ON_CONFLICT_OVERWRITE + "RETURNING ns, key, created_at, expired_at\n), " + logged("written", "write")
-      + "\nSELECT count(*) FROM written";
+      + "\nSELECT ns, key, created_at, expired_at FROM written";
 
   /** Deletes many keys ($2: text[]) as {@link #DELETE} does; returns the keys of the live records removed. */
   static final String DELETE_MANY = tombstoned("WHERE ns = $1 AND key = ANY($2) AND expired_at > now()");

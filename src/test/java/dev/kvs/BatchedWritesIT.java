@@ -1,0 +1,236 @@
+package dev.kvs;
+
+import static dev.kvs.support.Records.createdAtMs;
+import static dev.kvs.support.Records.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kvs.support.TestService;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Concurrent unconditional PUTs of different keys share one statement (one pooled connection, so
+ * all but the first wait and go out together), and each request still gets its own answer. The
+ * change log's transaction ids show which writes shared a statement: one statement, one txid.
+ */
+class BatchedWritesIT {
+  private static TestService kvs;
+
+  @BeforeAll
+  static void start() {
+    kvs = TestService.start("batched_writes", Map.of("KVS_DB_POOL_SIZE", "1", "KVS_CACHE_ENABLED", "false",
+        "KVS_BATCH_MAX_KEYS", "16", "KVS_DB_LOCK_TIMEOUT_MS", "300"));
+  }
+
+  @AfterAll
+  static void stop() {
+    kvs.close();
+  }
+
+  @Test
+  void concurrentWritesShareStatementsAndEachGetsItsOwnAnswer() throws Exception {
+    List<Future<HttpResponse<Buffer>>> puts = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      puts.add(put("shared" + i, new JsonObject().put("i", i)));
+    }
+    Future.join(puts).await();
+    Map<String, Long> acknowledged = new HashMap<>();
+    for (int i = 0; i < 300; i++) {
+      HttpResponse<Buffer> put = puts.get(i).result();
+      assertEquals(200, put.statusCode(), "shared" + i + ": " + put.bodyAsString());
+      assertEquals(i, record(put, "shared" + i).getJsonObject("value").getInteger("i"), "this request's own record");
+      acknowledged.put("shared" + i, createdAtMs(put, "shared" + i));
+    }
+    for (int i = 0; i < 300; i += 37) {
+      HttpResponse<Buffer> stored = kvs.get("shared" + i);
+      assertEquals(i, record(stored, "shared" + i).getJsonObject("value").getInteger("i"));
+      assertEquals(acknowledged.get("shared" + i), createdAtMs(stored, "shared" + i), "created_at answered is the one stored");
+    }
+    assertEquals(300, kvs.count("key LIKE 'shared%'"));
+    assertTrue(largestStatement("shared%") > 1, "no two writes ever shared a statement");
+    assertTrue(largestStatement("shared%") <= 16, "a statement over KVS_BATCH_MAX_KEYS");
+    assertEquals(300, loggedWrites("shared%"), "each write logged once, in its statement");
+  }
+
+  @Test
+  void writesOfOneKeyAreNeverInOneStatementAndTheLastAcknowledgedWins() throws Exception {
+    List<Future<HttpResponse<Buffer>>> same = new ArrayList<>();
+    List<Future<HttpResponse<Buffer>>> others = new ArrayList<>();
+    for (int i = 0; i < 20; i++) { // enough other writes to fill every statement beside one 'same'
+      same.add(put("same", new JsonObject().put("i", i)));
+      for (int j = 0; j < 15; j++) {
+        others.add(put("beside" + i + "_" + j, new JsonObject().put("j", j)));
+      }
+    }
+    Future.join(same).await();
+    Future.join(others).await();
+    long latest = -1;
+    int latestValue = -1;
+    for (Future<HttpResponse<Buffer>> put : same) {
+      assertEquals(200, put.result().statusCode(), put.result().bodyAsString());
+      if (createdAtMs(put.result(), "same") > latest) {
+        latest = createdAtMs(put.result(), "same");
+        latestValue = record(put.result(), "same").getJsonObject("value").getInteger("i");
+      }
+    }
+    HttpResponse<Buffer> stored = kvs.get("same");
+    assertEquals(latest, createdAtMs(stored, "same"), "the stored record is the latest acknowledged one");
+    assertEquals(latestValue, record(stored, "same").getJsonObject("value").getInteger("i"));
+    try (Connection c = kvs.sql(); Statement s = c.createStatement()) {
+      ResultSet twice = s.executeQuery(
+          "SELECT count(*) FROM (SELECT txid FROM kv_changes WHERE key = 'same' GROUP BY txid HAVING count(*) > 1) t");
+      twice.next();
+      assertEquals(0, twice.getInt(1), "two writes of one key went out in one statement");
+      ResultSet shared = s.executeQuery("""
+          SELECT count(DISTINCT c.txid) FROM kv_changes c
+          WHERE c.key = 'same' AND EXISTS (SELECT 1 FROM kv_changes o WHERE o.txid = c.txid AND o.key LIKE 'beside%')
+          """);
+      shared.next();
+      assertTrue(shared.getInt(1) >= 10,
+          "writes of 'same' went out in shared statements beside other keys (not failed and retried alone): "
+              + shared.getInt(1) + " of 20");
+    }
+  }
+
+  @Test
+  void concurrentDeletesShareStatementsAndLogOnlyTheRecordsThatLived() throws Exception {
+    List<Future<HttpResponse<Buffer>>> seeded = new ArrayList<>();
+    for (int i = 0; i < 200; i += 2) { // even keys exist, odd ones do not
+      seeded.add(put("gone" + i, new JsonObject().put("i", i)));
+    }
+    Future.join(seeded).await();
+    List<Future<HttpResponse<Buffer>>> deletes = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      deletes.add(kvs.http.delete(TestService.path(TestService.NS, "gone" + i)).send());
+    }
+    Future.join(deletes).await();
+    for (Future<HttpResponse<Buffer>> delete : deletes) {
+      assertEquals(200, delete.result().statusCode(), delete.result().bodyAsString());
+    }
+    assertEquals(0, kvs.count("key LIKE 'gone%' AND expired_at > now()"), "every record deleted");
+    try (Connection c = kvs.sql(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT count(*), count(DISTINCT key), count(*) FILTER (WHERE right(key, 1) IN "
+            + "('1', '3', '5', '7', '9')), max(n) FROM (SELECT key, count(*) OVER (PARTITION BY txid) n "
+            + "FROM kv_changes WHERE op = 'delete' AND key LIKE 'gone%') d")) {
+      r.next();
+      assertEquals(100, r.getInt(1), "one delete logged per record that lived");
+      assertEquals(100, r.getInt(2));
+      assertEquals(0, r.getInt(3), "no delete logged for a key that never existed");
+      assertTrue(r.getInt(4) > 1, "no two deletes ever shared a statement");
+    }
+  }
+
+  @Test
+  void aHeldRowFailsOnlyTheRequestsOnThatRow() throws Exception {
+    assertEquals(200, kvs.put("held", new JsonObject().put("value", "before")).statusCode());
+    try (Connection holder = kvs.sql()) {
+      holder.setAutoCommit(false);
+      try (Statement s = holder.createStatement()) {
+        s.execute("SELECT 1 FROM kv WHERE ns = '" + TestService.NS + "' AND key = 'held' FOR UPDATE");
+        List<Future<HttpResponse<Buffer>>> puts = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+          puts.add(put("free" + i, new JsonObject().put("i", i)));
+          if (i == 3) {
+            puts.add(put("held", new JsonObject().put("i", "after")));
+          }
+          if (i == 20) {
+            puts.add(kvs.http.delete(TestService.path(TestService.NS, "held")).send());
+          }
+        }
+        Future.join(puts).await();
+        for (Future<HttpResponse<Buffer>> put : puts) {
+          HttpResponse<Buffer> answer = put.result();
+          boolean isHeld = answer.bodyAsString().contains("conflict");
+          if (isHeld) {
+            assertEquals(409, answer.statusCode(), answer.bodyAsString());
+          } else {
+            assertEquals(200, answer.statusCode(), answer.bodyAsString());
+          }
+        }
+        assertEquals(2, puts.stream().filter(p -> p.result().statusCode() == 409).count(),
+            "only the held row's write and delete fail");
+      }
+      holder.rollback();
+    }
+    assertEquals("before", kvs.get("held").bodyAsJsonObject().getJsonObject("held").getString("value"));
+    assertEquals(30, kvs.count("key LIKE 'free%'"));
+  }
+
+  @Test
+  void connectionsKilledMidBatchLoseNoAcknowledgedWrite() throws Exception {
+    AtomicBoolean writing = new AtomicBoolean(true);
+    Thread killer = new Thread(() -> {
+      try (Connection c = kvs.sql(); Statement s = c.createStatement()) {
+        while (writing.get()) {
+          s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+              + " AND pid <> pg_backend_pid() AND application_name NOT IN ('kvs-listen', 'kvs-feed')");
+          Thread.sleep(15);
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    killer.start();
+    List<Future<HttpResponse<Buffer>>> puts = new ArrayList<>();
+    try {
+      for (int round = 0; round < 8; round++) {
+        List<Future<HttpResponse<Buffer>>> wave = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+          wave.add(put("killed" + (round * 100 + i), new JsonObject().put("i", round * 100 + i)));
+        }
+        Future.join(wave).await();
+        puts.addAll(wave);
+      }
+    } finally {
+      writing.set(false);
+      killer.join();
+    }
+    int acknowledged = 0;
+    for (int n = 0; n < puts.size(); n++) {
+      HttpResponse<Buffer> answer = puts.get(n).result();
+      assertTrue(answer.statusCode() == 200 || answer.statusCode() == 503, answer.statusCode() + " " + answer.bodyAsString());
+      if (answer.statusCode() == 200) {
+        acknowledged++;
+        HttpResponse<Buffer> stored = kvs.get("killed" + n);
+        assertEquals(200, stored.statusCode(), "acknowledged write killed" + n + " is gone");
+        assertEquals(createdAtMs(answer, "killed" + n), createdAtMs(stored, "killed" + n));
+      }
+    }
+    assertTrue(acknowledged > 0, "no write got through at all: the test proved nothing");
+  }
+
+  private static Future<HttpResponse<Buffer>> put(String key, JsonObject value) {
+    return kvs.http.put(TestService.path(TestService.NS, key)).sendJsonObject(new JsonObject().put("value", value));
+  }
+
+  private static int largestStatement(String keys) throws Exception {
+    try (Connection c = kvs.sql(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT max(n) FROM (SELECT count(*) n FROM kv_changes WHERE key LIKE '" + keys
+            + "' GROUP BY txid) t")) {
+      r.next();
+      return r.getInt(1);
+    }
+  }
+
+  private static int loggedWrites(String keys) throws Exception {
+    try (Connection c = kvs.sql(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT count(*) FROM kv_changes WHERE op = 'write' AND key LIKE '" + keys + "'")) {
+      r.next();
+      return r.getInt(1);
+    }
+  }
+}
