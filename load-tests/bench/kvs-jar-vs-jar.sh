@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Two builds of KVS against each other: GETs and PUTs on the same records, each jar restarted for
+# Two builds of KVS against each other: GETs, PUTs and conditional PUTs on the same records, each jar restarted for
 # its turn and warmed up for 10 s, alternated over ROUNDS rounds; medians. For "what did this
 # change cost or buy": build the other jar from another commit (git worktree add ../old <commit>;
 # (cd ../old && ./mvnw -q -DskipTests package)) and pass both. Read cache off.
@@ -25,6 +25,7 @@ for round in $(seq 1 "$ROUNDS"); do
     take "warm-up-$which" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-get.lua" "$CONC" 10s
     take "get-$which" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-get.lua" "$CONC" "$DUR"
     take "put-$which" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-put.lua" "$CONC" "$DUR"
+    take "cas-$which" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-cas.lua" "$CONC" "$DUR"
     stop_service
   done
   echo "round $round done"
@@ -32,7 +33,7 @@ done
 
 echo "== $(nproc) cores, $CONC connections, $DUR runs, median of $ROUNDS rounds; $KEYS keys, cache off"
 echo "a: $A_JAR"; echo "b: $B_JAR"
-for test in get put; do
+for test in get put cas; do
   for which in a b; do
     r=${RESULTS[$test-$which]}
     printf '%-4s %s rps=%s p50_ms=%s p99_ms=%s\n' "$test" "$which" "$(median rps "$r")" "$(median p50_ms "$r")" "$(median p99_ms "$r")"

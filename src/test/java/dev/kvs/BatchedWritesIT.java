@@ -5,6 +5,7 @@ import static dev.kvs.support.Records.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kvs.json.IsoTime;
 import dev.kvs.support.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -107,6 +108,51 @@ class BatchedWritesIT {
   }
 
   @Test
+  void conditionalWritesShareStatementsAndEachGetsItsOwnOutcome() throws Exception {
+    Map<String, Long> seededAt = new HashMap<>();
+    for (int i = 0; i < 120; i++) {
+      HttpResponse<Buffer> seeded = kvs.put("cond" + i, new JsonObject().put("value", "seed" + i));
+      seededAt.put("cond" + i, createdAtMs(seeded, "cond" + i));
+    }
+    List<Future<HttpResponse<Buffer>>> writes = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      long at = seededAt.get("cond" + i);
+      JsonObject body = new JsonObject().put("value", "new" + i);
+      switch (i % 4) {
+        case 0 -> body.put("operator", "=").put("unixtimeMs", at); // holds
+        case 1 -> body.put("operator", "=").put("unixtimeMs", at - 1); // fails
+        case 2 -> body.put("operator", ">").put("unixtimeMs", at); // fails
+        default -> body.put("operator", "<=").put("unixtimeMs", at + 5); // holds
+      }
+      writes.add(kvs.http.put(TestService.path(TestService.NS, "cond" + i)).sendJsonObject(body));
+      writes.add(kvs.http.put(TestService.path(TestService.NS, "condnew" + i))
+          .sendJsonObject(new JsonObject().put("value", "fresh" + i).put("operator", "=").put("unixtimeMs", 1)));
+    }
+    Future.join(writes).await();
+    for (int i = 0; i < 120; i++) {
+      HttpResponse<Buffer> answer = writes.get(2 * i).result();
+      HttpResponse<Buffer> stored = kvs.get("cond" + i);
+      if (i % 4 == 0 || i % 4 == 3) {
+        assertEquals(200, answer.statusCode(), "cond" + i + ": " + answer.bodyAsString());
+        assertEquals("new" + i, record(answer, "cond" + i).getString("value"));
+        assertEquals(createdAtMs(answer, "cond" + i), createdAtMs(stored, "cond" + i));
+        assertEquals("new" + i, record(stored, "cond" + i).getString("value"));
+      } else {
+        assertEquals(404, answer.statusCode(), "cond" + i + ": " + answer.bodyAsString());
+        JsonObject current = answer.bodyAsJsonObject().getJsonObject("current").getJsonObject("cond" + i);
+        assertEquals("seed" + i, current.getString("value"), "the refusal carries this key's live record");
+        assertEquals(seededAt.get("cond" + i), IsoTime.parse(current.getString("created_at")));
+        assertEquals("seed" + i, record(stored, "cond" + i).getString("value"), "a refused write changes nothing");
+      }
+      HttpResponse<Buffer> fresh = writes.get(2 * i + 1).result();
+      assertEquals(200, fresh.statusCode(), "no live record: the condition does not apply; " + fresh.bodyAsString());
+      assertEquals("fresh" + i, record(kvs.get("condnew" + i), "condnew" + i).getString("value"));
+    }
+    assertTrue(largestStatement("cond%") > 1, "no two conditional writes ever shared a statement");
+    assertEquals(120 + 60 + 120, loggedWrites("cond%"), "seeds, writes whose condition held, fresh keys: logged once each");
+  }
+
+  @Test
   void concurrentDeletesShareStatementsAndLogOnlyTheRecordsThatLived() throws Exception {
     List<Future<HttpResponse<Buffer>>> seeded = new ArrayList<>();
     for (int i = 0; i < 200; i += 2) { // even keys exist, odd ones do not
@@ -147,6 +193,10 @@ class BatchedWritesIT {
           if (i == 3) {
             puts.add(put("held", new JsonObject().put("i", "after")));
           }
+          if (i == 12) {
+            puts.add(kvs.http.put(TestService.path(TestService.NS, "held")).sendJsonObject(
+                new JsonObject().put("value", "cas").put("operator", ">").put("unixtimeMs", 1)));
+          }
           if (i == 20) {
             puts.add(kvs.http.delete(TestService.path(TestService.NS, "held")).send());
           }
@@ -161,8 +211,8 @@ class BatchedWritesIT {
             assertEquals(200, answer.statusCode(), answer.bodyAsString());
           }
         }
-        assertEquals(2, puts.stream().filter(p -> p.result().statusCode() == 409).count(),
-            "only the held row's write and delete fail");
+        assertEquals(3, puts.stream().filter(p -> p.result().statusCode() == 409).count(),
+            "only the held row's write, conditional write and delete fail");
       }
       holder.rollback();
     }

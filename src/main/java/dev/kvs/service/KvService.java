@@ -29,7 +29,7 @@ public final class KvService {
 
   /**
    * @param reads where gets are answered from: the store itself or the read cache in front of it
-   * @param writes where unconditional writes and deletes go: the store itself or the write batcher
+   * @param writes where single-record writes and deletes go: the store itself or the write batcher
    * @param changes told after every write or delete, before its caller hears of it
    * @param changeLog where a consumer catches up on the changes it missed
    */
@@ -89,7 +89,7 @@ public final class KvService {
           .recover(DatabaseFailures::mapped);
     }
     return validIds(ns, key)
-        .compose(ok -> store.upsertIf(ns, key, request.value(), request.metadata(), request.expiry(),
+        .compose(ok -> writes.upsertIf(ns, key, request.value(), request.metadata(), request.expiry(),
                 request.operator(), request.unixtimeMs())
             .andThen(done -> {
               if (done.failed() || done.result().written()) {

@@ -28,7 +28,7 @@ public final class BatchedReads implements RecordReader {
       public Future<List<StoredRecord>> shared(List<RecordId> ids) {
         return store.selectLiveRows(ids);
       }
-    }, null, false, maxInFlight, maxBatch, sizes);
+    }, null, failure -> false, maxInFlight, maxBatch, sizes);
   }
 
   @Override

@@ -6,12 +6,12 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * Unconditional writes and deletes of single records, shared between concurrent requests
- * ({@link StatementBatcher}): while every pooled connection is busy, the writes (and, apart, the
- * deletes) that arrive meanwhile go out as one statement: one commit and one WAL flush for many.
+ * Writes, conditional writes and deletes of single records, shared between concurrent requests
+ * ({@link StatementBatcher}): while every pooled connection is busy, the requests of each kind that
+ * arrive meanwhile go out as one statement: one commit and one WAL flush for many.
  * Two requests on one record are never in one statement, so a record's changes keep their order.
- * A shared statement that fails (a row held past the lock timeout, a deadlock, a lost connection)
- * is retried request by request, so one held row cannot fail the requests for other records.
+ * A shared statement the database refuses (a row held past the lock timeout, a deadlock, a bad
+ * value) is retried request by request, so one held row cannot fail the requests for other records.
  */
 public final class BatchedWrites implements RecordWriter {
   private record Write(String ns, NewRecord record) {
@@ -21,6 +21,7 @@ public final class BatchedWrites implements RecordWriter {
   }
 
   private final StatementBatcher<Write, StoredRecord> upserts;
+  private final StatementBatcher<ConditionalWrite, ConditionalOutcome> conditionalUpserts;
   private final StatementBatcher<RecordId, Integer> deletes;
 
   public BatchedWrites(PgStore store, int maxInFlight, int maxBatch, MeterRegistry registry) {
@@ -35,7 +36,21 @@ public final class BatchedWrites implements RecordWriter {
       public Future<List<StoredRecord>> shared(List<Write> writes) {
         return store.upsertRows(writes.stream().map(Write::ns).toList(), writes.stream().map(Write::record).toList());
       }
-    }, Write::id, true, maxInFlight, maxBatch, sizes(registry, "kvs.batch.writes", "Records written"));
+    }, Write::id, StatementBatcher::refusedByTheDatabase, maxInFlight, maxBatch,
+        sizes(registry, "kvs.batch.writes", "Records written"));
+    conditionalUpserts = new StatementBatcher<>(new StatementBatcher.Statements<>() {
+      @Override
+      public Future<ConditionalOutcome> alone(ConditionalWrite w) {
+        NewRecord r = w.record();
+        return store.upsertIf(w.ns(), r.key(), r.value(), r.metadata(), r.expiry(), w.op(), w.unixtimeMs());
+      }
+
+      @Override
+      public Future<List<ConditionalOutcome>> shared(List<ConditionalWrite> writes) {
+        return store.upsertRowsIf(writes);
+      }
+    }, ConditionalWrite::id, StatementBatcher::refusedByTheDatabase, maxInFlight, maxBatch,
+        sizes(registry, "kvs.batch.conditional.writes", "Conditional writes"));
     deletes = new StatementBatcher<>(new StatementBatcher.Statements<>() {
       @Override
       public Future<Integer> alone(RecordId id) {
@@ -46,7 +61,8 @@ public final class BatchedWrites implements RecordWriter {
       public Future<List<Integer>> shared(List<RecordId> ids) {
         return store.deleteRows(ids);
       }
-    }, id -> id, true, maxInFlight, maxBatch, sizes(registry, "kvs.batch.deletes", "Records deleted"));
+    }, id -> id, StatementBatcher::refusedByTheDatabase, maxInFlight, maxBatch,
+        sizes(registry, "kvs.batch.deletes", "Records deleted"));
   }
 
   private static DistributionSummary sizes(MeterRegistry registry, String name, String what) {
@@ -59,6 +75,12 @@ public final class BatchedWrites implements RecordWriter {
   @Override
   public Future<StoredRecord> upsert(String ns, String key, String value, String metadata, Expiry expiry) {
     return upserts.submit(new Write(ns, new NewRecord(key, value, metadata, expiry)));
+  }
+
+  @Override
+  public Future<ConditionalOutcome> upsertIf(String ns, String key, String value, String metadata, Expiry expiry,
+      Operator op, long unixtimeMs) {
+    return conditionalUpserts.submit(new ConditionalWrite(ns, new NewRecord(key, value, metadata, expiry), op, unixtimeMs));
   }
 
   @Override

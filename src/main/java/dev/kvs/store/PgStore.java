@@ -55,6 +55,7 @@ public final class PgStore implements RecordReader, RecordWriter {
    * Writes when the live record's {@code created_at <op> unixtimeMs} holds or there is no live
    * record; otherwise returns the live record. One statement: no window between check and write.
    */
+  @Override
   public Future<ConditionalOutcome> upsertIf(String ns, String key, String value, String metadata, Expiry expiry,
       Operator op, long unixtimeMs) {
     Tuple params = writeParams(ns, key, value, metadata, expiry).addOffsetDateTime(utc(unixtimeMs));
@@ -74,6 +75,62 @@ public final class PgStore implements RecordReader, RecordWriter {
           }
           return Future.succeededFuture(new ConditionalOutcome(false,
               toRecord(row, 1)));
+        });
+  }
+
+  /**
+   * Conditional writes of distinct records in one statement; each one's outcome, in the order
+   * given, as {@link #upsertIf} would answer it alone. A write whose row was committed after the
+   * statement's snapshot (neither written nor readable) runs again alone (rare).
+   */
+  Future<List<ConditionalOutcome>> upsertRowsIf(List<ConditionalWrite> writes) {
+    int n = writes.size();
+    String[] namespaces = new String[n];
+    String[] keys = new String[n];
+    String[] values = new String[n];
+    String[] metadata = new String[n];
+    Integer[] minutes = new Integer[n];
+    OffsetDateTime[] expiresAt = new OffsetDateTime[n];
+    String[] operators = new String[n];
+    OffsetDateTime[] times = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      ConditionalWrite w = writes.get(i);
+      NewRecord r = w.record();
+      namespaces[i] = w.ns();
+      keys[i] = r.key();
+      values[i] = r.value();
+      metadata[i] = r.metadata();
+      minutes[i] = r.expiry().minutes();
+      expiresAt[i] = r.expiry().atMs() == null ? null : utc(r.expiry().atMs());
+      operators[i] = w.op().symbol();
+      times[i] = utc(w.unixtimeMs());
+    }
+    return pool.preparedQuery(SqlStatements.UPSERT_ROWS_IF_CREATED)
+        .execute(Tuple.tuple().addArrayOfString(namespaces).addArrayOfString(keys).addArrayOfString(values)
+            .addArrayOfString(metadata).addArrayOfInteger(minutes).addArrayOfOffsetDateTime(expiresAt)
+            .addArrayOfString(operators).addArrayOfOffsetDateTime(times))
+        .compose(rows -> {
+          Map<RecordId, NewRecord> asked = new HashMap<>();
+          writes.forEach(w -> asked.put(w.id(), w.record()));
+          Map<RecordId, ConditionalOutcome> outcomes = new HashMap<>();
+          for (Row row : rows) {
+            RecordId id = new RecordId(row.getString(1), row.getString(2));
+            if (row.getBoolean(0)) {
+              NewRecord r = asked.get(id);
+              outcomes.put(id, new ConditionalOutcome(true,
+                  new StoredRecord(r.value(), r.metadata(), millis(row, 5), millis(row, 6))));
+            } else {
+              outcomes.put(id, new ConditionalOutcome(false, toRecord(row, 3)));
+            }
+          }
+          List<Future<ConditionalOutcome>> each = new ArrayList<>(n);
+          for (ConditionalWrite w : writes) {
+            ConditionalOutcome outcome = outcomes.get(w.id());
+            NewRecord r = w.record();
+            each.add(outcome != null ? Future.succeededFuture(outcome)
+                : upsertIf(w.ns(), r.key(), r.value(), r.metadata(), r.expiry(), w.op(), w.unixtimeMs()));
+          }
+          return Future.all(each).map(all -> each.stream().map(Future::result).toList());
         });
   }
 
@@ -175,6 +232,7 @@ public final class PgStore implements RecordReader, RecordWriter {
   }
 
   /** Deletes the record; 1 when it removed a live record, 0 when there was none. */
+  @Override
   public Future<Integer> delete(String ns, String key) {
     return pool.preparedQuery(SqlStatements.DELETE)
         .execute(Tuple.of(ns, key))

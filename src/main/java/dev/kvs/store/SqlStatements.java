@@ -75,6 +75,41 @@ final class SqlStatements {
   }
 
   /**
+   * Conditional writes of many distinct (ns, key) pairs in one statement, each with its own
+   * operator ($7: "<", "<=", "=", ">=", ">") and time ($8), checked on the locked row as in
+   * {@link #UPSERT_IF_CREATED}; rows sorted by (ns, key) as in {@link #UPSERT_ROWS}. Returns a
+   * written pair with its times, a refused one with its live record (FOR SHARE: the version its
+   * condition saw). A pair in neither met a row committed after the statement's snapshot.
+   * Columns: written, ns, key, value, metadata, created_at, expired_at.
+   */
+  static final String UPSERT_ROWS_IF_CREATED = """
+      WITH i AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[],
+                             $7::text[], $8::timestamptz[])
+          AS i(ns, key, value, metadata, minutes, expires_at, op, at)
+      ), written AS (
+        INSERT INTO kv AS t (ns, key, value, metadata, created_at, expired_at)
+        SELECT ns, key, value, metadata, date_trunc('milliseconds', now()),
+               date_trunc('milliseconds', COALESCE(expires_at, now() + make_interval(mins => minutes)))
+        FROM i ORDER BY ns, key
+      %s  WHERE t.expired_at <= now() OR (
+          SELECT CASE c.op WHEN '<' THEN t.created_at < c.at WHEN '<=' THEN t.created_at <= c.at
+                           WHEN '=' THEN t.created_at = c.at WHEN '>=' THEN t.created_at >= c.at
+                           ELSE t.created_at > c.at END
+          FROM i c WHERE c.ns = t.ns AND c.key = t.key)
+        RETURNING ns, key, created_at, expired_at
+      ), %s, live AS (
+        SELECT kv.ns, kv.key, kv.value, kv.metadata, kv.created_at, kv.expired_at
+        FROM kv JOIN i ON kv.ns = i.ns AND kv.key = i.key
+        WHERE kv.expired_at > now() AND NOT EXISTS (SELECT 1 FROM written w WHERE w.ns = kv.ns AND w.key = kv.key)
+        FOR SHARE OF kv
+      )
+      SELECT true AS written, ns, key, NULL::text AS value, NULL::text AS metadata, created_at, expired_at FROM written
+      UNION ALL
+      SELECT false, ns, key, value, metadata, created_at, expired_at FROM live
+      """.formatted(ON_CONFLICT_OVERWRITE, logged("written", "write"));
+
+  /**
    * A delete leaves a tombstone: the row stays, expired as of now (so invisible at once), and keeps
    * its created_at until the purge removes it. A re-create in the same millisecond therefore still
    * finds the previous created_at and moves past it, so created_at never repeats for a key and a

@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -12,6 +13,7 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Shares statements between concurrent single-record requests of one kind. At most
@@ -32,11 +34,23 @@ final class StatementBatcher<R, A> {
     Future<List<A>> shared(List<R> requests);
   }
 
+  /**
+   * The database refused the statement, so none of it took effect and its requests may run again:
+   * not when the connection was lost or the server shut the session down (classes 08 and 57), as a
+   * commit may then have happened unseen, and a conditional write run twice could refuse itself.
+   */
+  static boolean refusedByTheDatabase(Throwable failure) {
+    if (failure instanceof PgException pg && pg.getSqlState() != null) {
+      return !pg.getSqlState().startsWith("08") && !pg.getSqlState().startsWith("57");
+    }
+    return false;
+  }
+
   private record Waiting<R, A>(R request, Promise<A> answer, Context context) {}
 
   private final Statements<R, A> statements;
   private final Function<R, Object> row;
-  private final boolean retryAlone;
+  private final Predicate<Throwable> retryAlone;
   private final int maxInFlight;
   private final int maxBatch;
   private final DistributionSummary sizes;
@@ -46,10 +60,12 @@ final class StatementBatcher<R, A> {
   /**
    * @param row the row a request changes, for writes: two requests on one row never share a
    *     statement (the later waits for the next, so a row's changes keep their order); null for reads
-   * @param retryAlone when a shared statement fails, run its requests again one by one, so that one
-   *     held row (lock timeout) or one bad value fails only its own request; otherwise all fail
+   * @param retryAlone which failures of a shared statement run its requests again one by one, so
+   *     that one held row (lock timeout) or one bad value fails only its own request; on any other
+   *     failure every request of the statement fails with it
    */
-  StatementBatcher(Statements<R, A> statements, Function<R, Object> row, boolean retryAlone, int maxInFlight,
+  StatementBatcher(Statements<R, A> statements, Function<R, Object> row, Predicate<Throwable> retryAlone,
+      int maxInFlight,
       int maxBatch, DistributionSummary sizes) {
     this.statements = statements;
     this.row = row;
@@ -101,7 +117,7 @@ final class StatementBatcher<R, A> {
       }
       next();
     }, failure -> {
-      if (!retryAlone) {
+      if (!retryAlone.test(failure)) {
         batch.forEach(w -> answer(w, null, failure));
         next();
         return;
