@@ -1,5 +1,6 @@
 package dev.kvs.client;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -50,6 +51,19 @@ final class HttpExchange {
     }
 
     Promise<Answer> answer = Promise.promise();
+    // On a context: the answer's head and body are then handed to this exchange in order on that
+    // context's thread. Composed from a thread of no context, the body could end before
+    // response.body() asks for it, and the call would never complete.
+    Context context = vertx.getOrCreateContext();
+    if (Vertx.currentContext() == context) {
+      start(options, body, answer);
+    } else {
+      context.runOnContext(v -> start(options, body, answer));
+    }
+    return answer.future();
+  }
+
+  private void start(RequestOptions options, String body, Promise<Answer> answer) {
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
     // One deadline over everything (waiting for a pooled connection too), not the client's idle timeout,
     // which a slow trickle of bytes would never trip.
@@ -77,7 +91,6 @@ final class HttpExchange {
             answer.tryFail(transportFailure(done.cause()));
           }
         });
-    return answer.future();
   }
 
   /** A request whose answer nobody waits for any more: reset, so its connection is not reused mid-answer. */
