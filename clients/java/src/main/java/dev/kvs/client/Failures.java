@@ -4,7 +4,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
-/** Turns what the event bus fails a request with into a {@link KvsFailure}. */
+/** Turns what the event bus fails a request with into a {@link KvsFailure}; reads the API's error JSON for both transports. */
 final class Failures {
   private Failures() {}
 
@@ -27,19 +27,28 @@ final class Failures {
   /** KVS failed the request: the message is the API's error JSON, the failure code its status. */
   private static KvsFailure fromErrorJson(ReplyException reply) {
     try {
-      JsonObject body = new JsonObject(reply.getMessage());
-      JsonObject error = body.getJsonObject("error");
-      int status = error.getInteger("status", reply.failureCode());
-      String code = Objects.requireNonNull(error.getString("code"), "code");
-      String message = error.getString("message", "");
-      if (KvsFailure.CONDITION_FAILED.equals(code)) {
-        return new ConditionFailed(message, current(body), reply);
-      }
-      return new KvsFailure(status, code, message, reply);
+      return apiError(new JsonObject(reply.getMessage()), reply.failureCode(), reply);
     } catch (RuntimeException notTheApisError) {
       // Another consumer on the address, or a server of another version: keep what it said.
       return new KvsFailure(reply.failureCode(), KvsFailure.UNKNOWN, String.valueOf(reply.getMessage()), reply);
     }
+  }
+
+  /**
+   * The API's error body ({@code {"error": {"status", "code", "message"}, "current"?}}) as a typed
+   * failure, whichever transport carried it; {@code status} when the error names none.
+   *
+   * @throws RuntimeException when the body is not the API's error
+   */
+  static KvsFailure apiError(JsonObject body, int status, Throwable cause) {
+    JsonObject error = body.getJsonObject("error");
+    int errorStatus = error.getInteger("status", status);
+    String code = Objects.requireNonNull(error.getString("code"), "code");
+    String message = error.getString("message", "");
+    if (KvsFailure.CONDITION_FAILED.equals(code)) {
+      return new ConditionFailed(message, current(body), cause);
+    }
+    return new KvsFailure(errorStatus, code, message, cause);
   }
 
   /** The live record of a refused conditional write; null when the body has none this client can read. */

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -33,8 +32,10 @@ import java.util.function.Function;
  * </ul>
  * Arguments that are null where a value is required throw {@link NullPointerException} at once;
  * everything else (key syntax, limits, expiry rules) is checked by KVS, once, as over HTTP.
+ *
+ * <p>{@link KvsHttpClient} makes the same calls ({@link Kvs}) over HTTP, with the same results and failures.
  */
-public final class KvsClient {
+public final class KvsClient implements Kvs {
   static final String GET = "kvs.get";
   static final String WRITE = "kvs.write";
   static final String CHECK_AND_WRITE = "kvs.checkAndWrite";
@@ -82,16 +83,19 @@ public final class KvsClient {
   }
 
   /** The namespace this client works on. */
+  @Override
   public String namespace() {
     return namespace;
   }
 
   /** The live record of {@code key}; fails with 404 {@code not_found} when it is absent or expired. */
+  @Override
   public Future<KvsRecord> get(String key) {
     return call(GET, keyBody(key), Replies::wrappedRecord);
   }
 
   /** Writes {@code value} (JsonObject, JsonArray, String, Number or Boolean) with the default expiry of one day. */
+  @Override
   public Future<KvsRecord> write(String key, Object value) {
     return write(key, value, null);
   }
@@ -100,11 +104,13 @@ public final class KvsClient {
    * Writes {@code value} unconditionally; {@code options} (null for none) sets its expiry and metadata.
    * Answers with the stored record: its {@code createdAt} is now.
    */
+  @Override
   public Future<KvsRecord> write(String key, Object value, WriteOptions options) {
     return call(WRITE, writeBody(key, value, options), Replies::wrappedRecord);
   }
 
   /** {@link #checkAndWrite(String, Object, Operator, long, WriteOptions)} with the default expiry and no metadata. */
+  @Override
   public Future<KvsRecord> checkAndWrite(String key, Object value, Operator operator, long unixtimeMs) {
     return checkAndWrite(key, value, operator, unixtimeMs, null);
   }
@@ -115,20 +121,21 @@ public final class KvsClient {
    * written and the call fails with {@link ConditionFailed}, whose {@link ConditionFailed#current()}
    * is the live record. Check and write are one statement in KVS: no other write can come between.
    */
+  @Override
   public Future<KvsRecord> checkAndWrite(String key, Object value, Operator operator, long unixtimeMs,
       WriteOptions options) {
-    JsonObject body = writeBody(key, value, options)
-        .put("operator", Objects.requireNonNull(operator, "operator").symbol())
-        .put("unixtimeMs", unixtimeMs);
+    JsonObject body = Bodies.condition(writeBody(key, value, options), operator, unixtimeMs);
     return call(CHECK_AND_WRITE, body, Replies::wrappedRecord);
   }
 
   /** Deletes {@code key}; succeeds also when there was nothing to delete. */
+  @Override
   public Future<Void> delete(String key) {
     return call(DELETE, keyBody(key), body -> null);
   }
 
   /** One page of live keys in byte order ({@code new ListOptions()}: the first page of all keys). */
+  @Override
   public Future<KvsPage> list(ListOptions options) {
     return call(LIST, options.addTo(nsBody()), Replies::page);
   }
@@ -138,26 +145,24 @@ public final class KvsClient {
    * record, in the order asked: an absent or expired key is not in it ({@code get} gives null,
    * {@code containsKey} false).
    */
+  @Override
   public Future<Map<String, KvsRecord>> bulkGet(List<String> keys) {
-    return call(BULK_GET, nsBody().put("keys", new JsonArray(List.copyOf(keys))), Replies::records);
+    return call(BULK_GET, Bodies.keys(nsBody(), keys), Replies::records);
   }
 
   /**
    * Writes up to 1,000 records, all or none (one statement). Answers with the number of distinct
    * keys written (a key given twice keeps its last item).
    */
+  @Override
   public Future<Integer> bulkWrite(List<KvsWrite> items) {
-    JsonArray array = new JsonArray();
-    for (KvsWrite item : items) {
-      array.add(valueBody(new JsonObject().put("key", item.key()), item.value(), item.options()));
-    }
-    return call(BULK_WRITE, nsBody().put("items", array), body -> Replies.count(body, "written"));
+    return call(BULK_WRITE, Bodies.items(nsBody(), items), body -> Replies.count(body, "written"));
   }
 
   /** Deletes up to 1,000 keys; answers with the number of live records removed. */
+  @Override
   public Future<Integer> bulkDelete(List<String> keys) {
-    return call(BULK_DELETE, nsBody().put("keys", new JsonArray(List.copyOf(keys))),
-        body -> Replies.count(body, "deleted"));
+    return call(BULK_DELETE, Bodies.keys(nsBody(), keys), body -> Replies.count(body, "deleted"));
   }
 
   /**
@@ -167,11 +172,13 @@ public final class KvsClient {
    * now. A cursor older than what the server keeps fails with 410 {@code cursor_expired}: list the
    * namespace again, then go on from a fresh cursor.
    */
+  @Override
   public Future<KvsChangePage> changesSince(String cursor, int limit) {
     return call(CHANGES_SINCE, changesBody(cursor).put("limit", limit), Replies::changePage);
   }
 
   /** {@link #changesSince(String, int)} with the server's default page size. */
+  @Override
   public Future<KvsChangePage> changesSince(String cursor) {
     return call(CHANGES_SINCE, changesBody(cursor), Replies::changePage);
   }
@@ -203,6 +210,7 @@ public final class KvsClient {
    * {@code cursor_expired}, or an exception from the handler): {@link KvsFollower#ended()} then fails
    * with it, and {@link KvsFollower#cursor()} is where to follow again from.
    */
+  @Override
   public KvsFollower follow(String cursor, Handler<KvsChange> handler) {
     Objects.requireNonNull(handler, "handler");
     return KvsFollower.start(this, vertx, changesAddress(), cursor, handler, followPollIntervalMs);
@@ -246,11 +254,6 @@ public final class KvsClient {
   }
 
   private JsonObject writeBody(String key, Object value, WriteOptions options) {
-    return valueBody(keyBody(key), value, options);
-  }
-
-  private static JsonObject valueBody(JsonObject body, Object value, WriteOptions options) {
-    body.put("value", Objects.requireNonNull(value, "value"));
-    return options == null ? body : options.addTo(body);
+    return Bodies.value(keyBody(key), value, options);
   }
 }

@@ -8,18 +8,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 
 /**
- * Follows a namespace's change log from a cursor ({@link KvsClient#follow}): catches up, then keeps
+ * Follows a namespace's change log from a cursor ({@link Kvs#follow}): catches up, then keeps
  * up as changes happen.
  *
  * <p>Changes are only ever read with {@code changesSince}, each from the cursor the previous read
- * ended at; a message of the live feed, or the poll timer, only says "read again". So no change
+ * ended at; a message of the live feed (on the event bus: {@link KvsClient}), or the poll timer
+ * (the only wake-up over HTTP: {@link KvsHttpClient}), only says "read again". So no change
  * is handed over twice and none is skipped, whatever the live feed delivers or loses. A read
  * asked for while one is in flight is made once that one is done (one read serves many messages).
  *
  * <p>All state is touched on one context only: the one {@code follow} was called on.
  */
 public final class KvsFollower {
-  private final KvsClient client;
+  private final Kvs client;
   private final Vertx vertx;
   private final Context context;
   private final String address;
@@ -36,7 +37,7 @@ public final class KvsFollower {
   private MessageConsumer<Object> consumer;
   private long timer = -1;
 
-  private KvsFollower(KvsClient client, Vertx vertx, Context context, String address, String cursor,
+  private KvsFollower(Kvs client, Vertx vertx, Context context, String address, String cursor,
       Handler<KvsChange> handler, long pollIntervalMs) {
     this.client = client;
     this.vertx = vertx;
@@ -47,7 +48,8 @@ public final class KvsFollower {
     this.pollIntervalMs = pollIntervalMs;
   }
 
-  static KvsFollower start(KvsClient client, Vertx vertx, String address, String cursor,
+  /** {@code address}: the live feed that wakes the follower; null for none (it then polls only). */
+  static KvsFollower start(Kvs client, Vertx vertx, String address, String cursor,
       Handler<KvsChange> handler, long pollIntervalMs) {
     Context context = vertx.getOrCreateContext();
     KvsFollower follower = new KvsFollower(client, vertx, context, address, cursor, handler, pollIntervalMs);
@@ -89,8 +91,12 @@ public final class KvsFollower {
     if (stopRequested) {
       return;
     }
-    consumer = vertx.eventBus().consumer(address, message -> read());
     timer = vertx.setPeriodic(pollIntervalMs, id -> read());
+    if (address == null) {
+      read();
+      return;
+    }
+    consumer = vertx.eventBus().consumer(address, message -> read());
     consumer.completion().onComplete(registered -> read(), this::stop);
   }
 

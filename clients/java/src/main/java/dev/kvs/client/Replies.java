@@ -25,9 +25,14 @@ final class Replies {
     } catch (KvsFailure failure) {
       throw failure;
     } catch (RuntimeException unreadable) {
-      throw new KvsFailure(502, KvsFailure.INVALID_REPLY, "a reply from KVS this client cannot read: " + unreadable,
-          unreadable);
+      throw invalid(unreadable);
     }
+  }
+
+  /** 502 invalid_reply: why a reply could not be read. */
+  static KvsFailure invalid(RuntimeException unreadable) {
+    return new KvsFailure(502, KvsFailure.INVALID_REPLY, "a reply from KVS this client cannot read: " + unreadable,
+        unreadable);
   }
 
   /** The Get shape: {@code {"<key>": {record}}}, the key wrapping the record. */
