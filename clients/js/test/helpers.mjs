@@ -15,7 +15,7 @@ export const env = {
   token: need('KVS_TEST_TOKEN'),
   roToken: need('KVS_TEST_RO_TOKEN'),
   adminToken: need('KVS_TEST_ADMIN_TOKEN'),
-  pgUrl: need('KVS_TEST_PG_URL'),
+  pgUrl: need('KVS_TEST_DB_URL'),
   dbRole: need('KVS_TEST_DB_ROLE'),
 };
 
