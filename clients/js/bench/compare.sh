@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The client's GET throughput against wrk's on the same endpoint, in one run: starts KVS (as the
-# tests do, test/start-kvs.sh), then alternates bench.mjs and wrk, ROUNDS times each, 64
-# connections, SECONDS each. wrk sends the same request the client sends (GET, Bearer token).
+# tests do, test/start-kvs.sh), then alternates bench.mjs through the client, bench.mjs with bare
+# fetch (the baseline of Node's HTTP stack) and wrk, ROUNDS times each, 64 connections, SECONDS_EACH each. wrk sends the same request the client sends (GET, Bearer token).
 #
 # Usage: clients/js/bench/compare.sh        Env: SECONDS_EACH (10), ROUNDS (2), WRK_THREADS (2)
 set -euo pipefail
@@ -16,7 +16,8 @@ echo "machine: $(nproc) cores, $(uname -sr), node $(node -v), $(wrk -v 2>&1 | he
 load() { echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"; }
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round: $(load)"
-  BENCH_SECONDS=$D node bench/bench.mjs | head -1
+  BENCH_SECONDS=$D node bench/bench.mjs client | head -1
+  BENCH_SECONDS=$D node bench/bench.mjs fetch | head -1
   # wrk: 64 connections over WRK_THREADS threads, 2 s warm-up run first (not reported).
   wrk -t"${WRK_THREADS:-2}" -c64 -d2s -H "Authorization: Bearer $KVS_TEST_TOKEN" "$URL" >/dev/null
   out=$(wrk -t"${WRK_THREADS:-2}" -c64 -d"${D}s" --latency -H "Authorization: Bearer $KVS_TEST_TOKEN" "$URL")
