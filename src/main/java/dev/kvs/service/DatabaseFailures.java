@@ -32,9 +32,10 @@ public final class DatabaseFailures {
       return switch (state) {
         case "55P03", "40001", "40P01" -> KvsException.conflict();
         // query_canceled (statement_timeout), admin/crash shutdown, cannot connect now,
-        // insufficient resources, too many connections, read-only standby.
-        case "57014", "57P01", "57P02", "57P03", "53000", "53100", "53200", "53300", "25006" ->
-            KvsException.unavailable();
+        // insufficient resources, too many connections, read-only standby; and refusals of a new
+        // session: database not accepting connections (55000), gone (3D000), login refused (28xxx).
+        case "57014", "57P01", "57P02", "57P03", "53000", "53100", "53200", "53300", "25006",
+            "55000", "3D000", "28000", "28P01" -> KvsException.unavailable();
         default -> state.startsWith("08") ? KvsException.unavailable()
             // Data exceptions (a timestamp out of range, a string the encoding rejects): the input
             // got past validation but the database refused it, so it is still the client's input.

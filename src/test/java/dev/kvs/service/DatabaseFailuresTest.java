@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DatabaseFailuresTest {
 
   @ParameterizedTest
-  @CsvSource({"55P03, 409", "40001, 409", "40P01, 409", "57014, 503", "57P01, 503", "53300, 503", "08006, 503", "22008, 400", "22021, 400", "22P02, 400"})
+  @CsvSource({"55P03, 409", "40001, 409", "40P01, 409", "57014, 503", "57P01, 503", "53300, 503", "55000, 503", "3D000, 503", "28P01, 503", "08006, 503", "22008, 400", "22021, 400", "22P02, 400"})
   void sqlStatesMapToTheApiStatus(String sqlState, int status) {
     PgException e = new PgException("msg", "ERROR", sqlState, "detail");
     assertEquals(status, ((KvsException) DatabaseFailures.classify(e)).status());
