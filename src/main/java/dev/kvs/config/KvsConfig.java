@@ -35,8 +35,9 @@ public record KvsConfig(
   public record CacheConfig(boolean enabled, long maxEntries, long ttlMs, long notifyIntervalMs) {}
 
   /**
-   * Statement sharing: concurrent single-key reads go out together, at most {@code maxKeys} in one
-   * statement, while every connection of the pool is busy with reads.
+   * Statement sharing: concurrent single-record GETs, PUTs, conditional PUTs and DELETEs go out
+   * together, one statement per kind and at most {@code maxKeys} records in one, while every
+   * connection of the pool is busy with statements of that kind.
    */
   public record BatchConfig(boolean enabled, int maxKeys) {}
 

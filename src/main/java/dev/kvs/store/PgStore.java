@@ -84,31 +84,12 @@ public final class PgStore implements RecordReader, RecordWriter {
    * statement's snapshot (neither written nor readable) runs again alone (rare).
    */
   Future<List<ConditionalOutcome>> upsertRowsIf(List<ConditionalWrite> writes) {
-    int n = writes.size();
-    String[] namespaces = new String[n];
-    String[] keys = new String[n];
-    String[] values = new String[n];
-    String[] metadata = new String[n];
-    Integer[] minutes = new Integer[n];
-    OffsetDateTime[] expiresAt = new OffsetDateTime[n];
-    String[] operators = new String[n];
-    OffsetDateTime[] times = new OffsetDateTime[n];
-    for (int i = 0; i < n; i++) {
-      ConditionalWrite w = writes.get(i);
-      NewRecord r = w.record();
-      namespaces[i] = w.ns();
-      keys[i] = r.key();
-      values[i] = r.value();
-      metadata[i] = r.metadata();
-      minutes[i] = r.expiry().minutes();
-      expiresAt[i] = r.expiry().atMs() == null ? null : utc(r.expiry().atMs());
-      operators[i] = w.op().symbol();
-      times[i] = utc(w.unixtimeMs());
-    }
+    Tuple params = rowArrays(writes.stream().map(ConditionalWrite::ns).toList(),
+        writes.stream().map(ConditionalWrite::record).toList())
+        .addArrayOfString(writes.stream().map(w -> w.op().symbol()).toArray(String[]::new))
+        .addArrayOfOffsetDateTime(writes.stream().map(w -> utc(w.unixtimeMs())).toArray(OffsetDateTime[]::new));
     return pool.preparedQuery(SqlStatements.UPSERT_ROWS_IF_CREATED)
-        .execute(Tuple.tuple().addArrayOfString(namespaces).addArrayOfString(keys).addArrayOfString(values)
-            .addArrayOfString(metadata).addArrayOfInteger(minutes).addArrayOfOffsetDateTime(expiresAt)
-            .addArrayOfString(operators).addArrayOfOffsetDateTime(times))
+        .execute(params)
         .compose(rows -> {
           Map<RecordId, NewRecord> asked = new HashMap<>();
           writes.forEach(w -> asked.put(w.id(), w.record()));
@@ -123,7 +104,7 @@ public final class PgStore implements RecordReader, RecordWriter {
               outcomes.put(id, new ConditionalOutcome(false, toRecord(row, 3)));
             }
           }
-          List<Future<ConditionalOutcome>> each = new ArrayList<>(n);
+          List<Future<ConditionalOutcome>> each = new ArrayList<>(writes.size());
           for (ConditionalWrite w : writes) {
             ConditionalOutcome outcome = outcomes.get(w.id());
             NewRecord r = w.record();
@@ -137,8 +118,7 @@ public final class PgStore implements RecordReader, RecordWriter {
   /** The live record of each id (null when absent or expired), in the order given, in one statement. */
   Future<List<StoredRecord>> selectLiveRows(List<RecordId> ids) {
     return pool.preparedQuery(SqlStatements.SELECT_LIVE_ROWS)
-        .execute(Tuple.tuple().addArrayOfString(ids.stream().map(RecordId::ns).toArray(String[]::new))
-            .addArrayOfString(ids.stream().map(RecordId::key).toArray(String[]::new)))
+        .execute(idArrays(ids))
         .map(rows -> {
           StoredRecord[] found = new StoredRecord[ids.size()];
           for (Row row : rows) {
@@ -150,13 +130,13 @@ public final class PgStore implements RecordReader, RecordWriter {
 
   /** The live records among {@code keys}, by key (absent and expired keys are missing). */
   public Future<Map<String, StoredRecord>> selectLiveMany(String ns, List<String> keys) {
-    return pool.preparedQuery(SqlStatements.SELECT_LIVE_MANY)
-        .execute(Tuple.tuple().addString(ns).addArrayOfString(keys.toArray(String[]::new)))
-        .map(rows -> {
+    return selectLiveRows(keys.stream().map(key -> new RecordId(ns, key)).toList())
+        .map(records -> {
           Map<String, StoredRecord> found = new HashMap<>();
-          for (Row row : rows) {
-            found.put(row.getString(0),
-                toRecord(row, 1));
+          for (int i = 0; i < keys.size(); i++) {
+            if (records.get(i) != null) {
+              found.put(keys.get(i), records.get(i));
+            }
           }
           return found;
         });
@@ -172,33 +152,17 @@ public final class PgStore implements RecordReader, RecordWriter {
    * their stored form, in the order given. The (namespace, key) pairs must be distinct.
    */
   Future<List<StoredRecord>> upsertRows(List<String> namespaces, List<NewRecord> records) {
-    int n = records.size();
-    String[] keys = new String[n];
-    String[] values = new String[n];
-    String[] metadata = new String[n];
-    Integer[] minutes = new Integer[n];
-    OffsetDateTime[] expiresAt = new OffsetDateTime[n];
-    for (int i = 0; i < n; i++) {
-      NewRecord r = records.get(i);
-      keys[i] = r.key();
-      values[i] = r.value();
-      metadata[i] = r.metadata();
-      minutes[i] = r.expiry().minutes();
-      expiresAt[i] = r.expiry().atMs() == null ? null : utc(r.expiry().atMs());
-    }
     return pool.preparedQuery(SqlStatements.UPSERT_ROWS)
-        .execute(Tuple.tuple().addArrayOfString(namespaces.toArray(String[]::new)).addArrayOfString(keys)
-            .addArrayOfString(values).addArrayOfString(metadata).addArrayOfInteger(minutes)
-            .addArrayOfOffsetDateTime(expiresAt))
+        .execute(rowArrays(namespaces, records))
         .map(rows -> {
-          Map<String, Row> written = new HashMap<>();
+          Map<RecordId, Row> written = new HashMap<>();
           for (Row row : rows) {
-            written.put(row.getString(0) + ' ' + row.getString(1), row);
+            written.put(new RecordId(row.getString(0), row.getString(1)), row);
           }
-          List<StoredRecord> stored = new ArrayList<>(n);
-          for (int i = 0; i < n; i++) {
+          List<StoredRecord> stored = new ArrayList<>(records.size());
+          for (int i = 0; i < records.size(); i++) {
             NewRecord r = records.get(i);
-            Row row = written.get(namespaces.get(i) + ' ' + r.key());
+            Row row = written.get(new RecordId(namespaces.get(i), r.key()));
             stored.add(new StoredRecord(r.value(), r.metadata(), millis(row, 2), millis(row, 3)));
           }
           return stored;
@@ -207,8 +171,8 @@ public final class PgStore implements RecordReader, RecordWriter {
 
   /** Deletes the keys; the keys of the live records it removed. */
   public Future<List<String>> deleteMany(String ns, List<String> keys) {
-    return pool.preparedQuery(SqlStatements.DELETE_MANY)
-        .execute(Tuple.tuple().addString(ns).addArrayOfString(keys.toArray(String[]::new)))
+    return pool.preparedQuery(SqlStatements.DELETE_ROWS)
+        .execute(idArrays(keys.stream().map(key -> new RecordId(ns, key)).toList()))
         .map(rows -> {
           List<String> removed = new ArrayList<>(rows.rowCount());
           for (Row row : rows) {
@@ -245,8 +209,7 @@ public final class PgStore implements RecordReader, RecordWriter {
    */
   Future<List<Integer>> deleteRows(List<RecordId> ids) {
     return pool.preparedQuery(SqlStatements.DELETE_ROWS)
-        .execute(Tuple.tuple().addArrayOfString(ids.stream().map(RecordId::ns).toArray(String[]::new))
-            .addArrayOfString(ids.stream().map(RecordId::key).toArray(String[]::new)))
+        .execute(idArrays(ids))
         .map(rows -> {
           Set<RecordId> removed = new HashSet<>();
           for (Row row : rows) {
@@ -263,7 +226,29 @@ public final class PgStore implements RecordReader, RecordWriter {
         .addString(value)
         .addString(metadata)
         .addInteger(expiry.minutes())
-        .addOffsetDateTime(expiry.atMs() == null ? null : utc(expiry.atMs()));
+        .addOffsetDateTime(expiresAt(expiry));
+  }
+
+  /** $1..$6 of the statements on many records: arrays of ns, key, value, metadata, minutes, expiresAt. */
+  private static Tuple rowArrays(List<String> namespaces, List<NewRecord> records) {
+    return Tuple.tuple()
+        .addArrayOfString(namespaces.toArray(String[]::new))
+        .addArrayOfString(records.stream().map(NewRecord::key).toArray(String[]::new))
+        .addArrayOfString(records.stream().map(NewRecord::value).toArray(String[]::new))
+        .addArrayOfString(records.stream().map(NewRecord::metadata).toArray(String[]::new))
+        .addArrayOfInteger(records.stream().map(r -> r.expiry().minutes()).toArray(Integer[]::new))
+        .addArrayOfOffsetDateTime(records.stream().map(r -> expiresAt(r.expiry())).toArray(OffsetDateTime[]::new));
+  }
+
+  /** $1, $2 of the statements on many ids: arrays of ns and key. */
+  private static Tuple idArrays(List<RecordId> ids) {
+    return Tuple.tuple()
+        .addArrayOfString(ids.stream().map(RecordId::ns).toArray(String[]::new))
+        .addArrayOfString(ids.stream().map(RecordId::key).toArray(String[]::new));
+  }
+
+  private static OffsetDateTime expiresAt(Expiry expiry) {
+    return expiry.atMs() == null ? null : utc(expiry.atMs());
   }
 
   /** The record in the four columns value, metadata, created_at, expired_at from {@code first} on. */

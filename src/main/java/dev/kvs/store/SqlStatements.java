@@ -74,6 +74,24 @@ final class SqlStatements {
     }
   }
 
+  /** The six arrays of the statements on many records: ns, key, value, metadata, minutes, expiresAt. */
+  private static final String ROW_ARRAYS = "$1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[]";
+
+  /**
+   * Inserts the rows of {@code source} (columns ns, key, value, metadata, minutes, expires_at) as
+   * {@link #INSERT_VALUES} inserts one, sorted by (ns, key) so that concurrent statements lock rows
+   * in one order (no deadlock).
+   */
+  private static String insertRows(String source) {
+    return """
+        INSERT INTO kv AS t (ns, key, value, metadata, created_at, expired_at)
+        SELECT i.ns, i.key, i.value, i.metadata, date_trunc('milliseconds', now()),
+               date_trunc('milliseconds', COALESCE(i.expires_at, now() + make_interval(mins => i.minutes)))
+        FROM %s
+        ORDER BY i.ns, i.key
+        """.formatted(source);
+  }
+
   /**
    * Conditional writes of many distinct (ns, key) pairs in one statement, each with its own
    * operator ($7: "<", "<=", "=", ">=", ">") and time ($8), checked on the locked row as in
@@ -84,15 +102,10 @@ final class SqlStatements {
    */
   static final String UPSERT_ROWS_IF_CREATED = """
       WITH i AS (
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[],
-                             $7::text[], $8::timestamptz[])
+        SELECT * FROM unnest(%s, $7::text[], $8::timestamptz[])
           AS i(ns, key, value, metadata, minutes, expires_at, op, at)
       ), written AS (
-        INSERT INTO kv AS t (ns, key, value, metadata, created_at, expired_at)
-        SELECT ns, key, value, metadata, date_trunc('milliseconds', now()),
-               date_trunc('milliseconds', COALESCE(expires_at, now() + make_interval(mins => minutes)))
-        FROM i ORDER BY ns, key
-      %s  WHERE t.expired_at <= now() OR (
+      %s%s  WHERE t.expired_at <= now() OR (
           SELECT CASE c.op WHEN '<' THEN t.created_at < c.at WHEN '<=' THEN t.created_at <= c.at
                            WHEN '=' THEN t.created_at = c.at WHEN '>=' THEN t.created_at >= c.at
                            ELSE t.created_at > c.at END
@@ -107,7 +120,7 @@ final class SqlStatements {
       SELECT true AS written, ns, key, NULL::text AS value, NULL::text AS metadata, created_at, expired_at FROM written
       UNION ALL
       SELECT false, ns, key, value, metadata, created_at, expired_at FROM live
-      """.formatted(ON_CONFLICT_OVERWRITE, logged("written", "write"));
+      """.formatted(ROW_ARRAYS, insertRows("i"), ON_CONFLICT_OVERWRITE, logged("written", "write"));
 
   /**
    * A delete leaves a tombstone: the row stays, expired as of now (so invisible at once), and keeps
@@ -138,13 +151,12 @@ final class SqlStatements {
       ) r
       """;
 
-  /** Deletes the live records of many distinct (ns, key) pairs ($1, $2: text[]) as {@link #DELETE} does. */
+  /**
+   * Deletes the live records of many (ns, key) pairs ($1, $2: text[]) as {@link #DELETE} does;
+   * returns the key and ns of each live record removed.
+   */
   static final String DELETE_ROWS = tombstoned(
       "FROM unnest($1::text[], $2::text[]) AS d(d_ns, d_key) WHERE ns = d_ns AND key = d_key AND expired_at > now()");
-
-  /** Live records of many keys ($2: text[]). */
-  static final String SELECT_LIVE_MANY =
-      "SELECT key, " + COLUMNS + " FROM kv WHERE ns = $1 AND key = ANY($2) AND expired_at > now()";
 
   /**
    * Writes many records, each of its own namespace, in one statement: all or none of them. Rows
@@ -152,18 +164,10 @@ final class SqlStatements {
    * pairs must be distinct, as no row may be affected twice. Serves bulk writes and the write
    * batcher. $1..$6: arrays of ns, key, value, metadata, minutesToExpire, expiresAt.
    */
-  static final String UPSERT_ROWS = "WITH written AS (\n" + """
-      INSERT INTO kv AS t (ns, key, value, metadata, created_at, expired_at)
-      SELECT i.ns, i.key, i.value, i.metadata, date_trunc('milliseconds', now()),
-             date_trunc('milliseconds', COALESCE(i.expires_at, now() + make_interval(mins => i.minutes)))
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[])
-           AS i(ns, key, value, metadata, minutes, expires_at)
-      ORDER BY i.ns, i.key
-      """ + ON_CONFLICT_OVERWRITE + "RETURNING ns, key, created_at, expired_at\n), " + logged("written", "write")
+  static final String UPSERT_ROWS = "WITH written AS (\n"
+      + insertRows("unnest(" + ROW_ARRAYS + ") AS i(ns, key, value, metadata, minutes, expires_at)")
+      + ON_CONFLICT_OVERWRITE + "RETURNING ns, key, created_at, expired_at\n), " + logged("written", "write")
       + "\nSELECT ns, key, created_at, expired_at FROM written";
-
-  /** Deletes many keys ($2: text[]) as {@link #DELETE} does; returns the keys of the live records removed. */
-  static final String DELETE_MANY = tombstoned("WHERE ns = $1 AND key = ANY($2) AND expired_at > now()");
 
   /**
    * One page of a listing: keys in [$2, $3) (the prefix range: literal, no LIKE wildcards), after
