@@ -1,6 +1,7 @@
 package dev.kvs;
 
 import static dev.kvs.support.Records.createdAtMs;
+import static dev.kvs.support.Records.errorCode;
 import static dev.kvs.support.Records.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -187,32 +189,31 @@ class BatchedWritesIT {
       holder.setAutoCommit(false);
       try (Statement s = holder.createStatement()) {
         s.execute("SELECT 1 FROM kv WHERE ns = '" + TestService.NS + "' AND key = 'held' FOR UPDATE");
-        List<Future<HttpResponse<Buffer>>> puts = new ArrayList<>();
+        List<Future<HttpResponse<Buffer>>> free = new ArrayList<>();
+        List<Future<HttpResponse<Buffer>>> held = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-          puts.add(put("free" + i, new JsonObject().put("i", i)));
+          free.add(put("free" + i, new JsonObject().put("i", i)));
           if (i == 3) {
-            puts.add(put("held", new JsonObject().put("i", "after")));
+            held.add(put("held", new JsonObject().put("i", "after")));
           }
           if (i == 12) {
-            puts.add(kvs.http.put(TestService.path(TestService.NS, "held")).sendJsonObject(
+            held.add(kvs.http.put(TestService.path(TestService.NS, "held")).sendJsonObject(
                 new JsonObject().put("value", "cas").put("operator", ">").put("unixtimeMs", 1)));
           }
           if (i == 20) {
-            puts.add(kvs.http.delete(TestService.path(TestService.NS, "held")).send());
+            held.add(kvs.http.delete(TestService.path(TestService.NS, "held")).send());
           }
         }
-        Future.join(puts).await();
-        for (Future<HttpResponse<Buffer>> put : puts) {
-          HttpResponse<Buffer> answer = put.result();
-          boolean isHeld = answer.bodyAsString().contains("conflict");
-          if (isHeld) {
-            assertEquals(409, answer.statusCode(), answer.bodyAsString());
-          } else {
-            assertEquals(200, answer.statusCode(), answer.bodyAsString());
-          }
+        Future.join(free).await();
+        Future.join(held).await();
+        for (Future<HttpResponse<Buffer>> request : held) {
+          assertEquals(409, request.result().statusCode(), "the held row's write, conditional write and delete: "
+              + request.result().bodyAsString());
+          assertEquals("conflict", errorCode(request.result()));
         }
-        assertEquals(3, puts.stream().filter(p -> p.result().statusCode() == 409).count(),
-            "only the held row's write, conditional write and delete fail");
+        for (Future<HttpResponse<Buffer>> request : free) {
+          assertEquals(200, request.result().statusCode(), "a write beside the held row: " + request.result().bodyAsString());
+        }
       }
       holder.rollback();
     }
@@ -223,11 +224,16 @@ class BatchedWritesIT {
   @Test
   void connectionsKilledMidBatchLoseNoAcknowledgedWrite() throws Exception {
     AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicInteger killed = new AtomicInteger();
     Thread killer = new Thread(() -> {
       try (Connection c = kvs.sql(); Statement s = c.createStatement()) {
         while (writing.get()) {
-          s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
-              + " AND pid <> pg_backend_pid() AND application_name NOT IN ('kvs-listen', 'kvs-feed')");
+          try (ResultSet ended = s.executeQuery("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))"
+              + " FROM pg_stat_activity WHERE datname = current_database()"
+              + " AND pid <> pg_backend_pid() AND application_name NOT IN ('kvs-listen', 'kvs-feed')")) {
+            ended.next();
+            killed.addAndGet(ended.getInt(1));
+          }
           Thread.sleep(15);
         }
       } catch (Exception e) {
@@ -261,6 +267,30 @@ class BatchedWritesIT {
       }
     }
     assertTrue(acknowledged > 0, "no write got through at all: the test proved nothing");
+    assertTrue(killed.get() > 0, "no connection was killed while writing: the test proved nothing");
+  }
+
+  @Test
+  void withBatchingOffEveryRequestHasAStatementOfItsOwn() throws Exception {
+    try (TestService unbatched = TestService.start("unbatched_writes", Map.of("KVS_DB_POOL_SIZE", "1",
+        "KVS_CACHE_ENABLED", "false", "KVS_BATCH_ENABLED", "false"))) {
+      List<Future<HttpResponse<Buffer>>> requests = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        String path = TestService.path(TestService.NS, "alone" + i);
+        requests.add(unbatched.http.put(path).sendJsonObject(new JsonObject().put("value", i)));
+        requests.add(unbatched.http.put(path)
+            .sendJsonObject(new JsonObject().put("value", -i).put("operator", ">").put("unixtimeMs", 1)));
+      }
+      Future.join(requests).await();
+      requests.forEach(r -> assertEquals(200, r.result().statusCode(), r.result().bodyAsString()));
+      try (Connection c = unbatched.sql(); Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT count(*), count(DISTINCT txid) FROM kv_changes WHERE key LIKE 'alone%'")) {
+        r.next();
+        assertEquals(120, r.getInt(1));
+        assertEquals(120, r.getInt(2), "KVS_BATCH_ENABLED=false: no two requests share a statement");
+      }
+      assertEquals(null, unbatched.registry.find("kvs.batch.writes").summary(), "no write batcher at all");
+    }
   }
 
   private static Future<HttpResponse<Buffer>> put(String key, JsonObject value) {
