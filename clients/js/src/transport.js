@@ -84,7 +84,7 @@ export function createTransport(options) {
     }
   }
 
-  return { request, retry, timeoutMs };
+  return { request };
 }
 
 /** The failures worth another attempt: the service says so (409, 429, 503) or nothing came back. */
@@ -94,7 +94,7 @@ function isTransient(err) {
 }
 
 /** Exponential backoff with jitter, never shorter than Retry-After; undefined: do not wait. */
-export function retryDelay(retry, attempt, retryAfterMs) {
+function retryDelay(retry, attempt, retryAfterMs) {
   const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
   const jittered = backoff / 2 + Math.random() * (backoff / 2); // spread concurrent retriers apart
   if (retryAfterMs === undefined) return jittered;
