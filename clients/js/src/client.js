@@ -1,7 +1,7 @@
 // The plain client: one method per KVS endpoint, records unwrapped ({value, metadata?,
 // created_at, expired_at}). The Craft and Workers facades are built on it.
 import { createTransport } from './transport.js';
-import { KvsKeyError, KvsNotFoundError } from './errors.js';
+import { KvsKeyError } from './errors.js';
 
 // "." and ".." cannot travel in a URL path: fetch's URL parser removes them as dot segments even
 // when percent-encoded (%2E). Such keys go through the bulk endpoints, whose bodies are JSON.
@@ -28,13 +28,8 @@ export function createKvsClient(options) {
     /** The live record, or null when the key is absent or expired. */
     async get(key) {
       if (isDotKey(key)) return (await client.bulkGet([key]))[key];
-      try {
-        const answer = await t.request('GET', keyPath(key));
-        return answer[key];
-      } catch (err) {
-        if (err instanceof KvsNotFoundError && err.code === 'not_found') return null;
-        throw err;
-      }
+      const answer = await t.request('GET', keyPath(key), undefined, { absentIsNull: true });
+      return answer === null ? null : answer[key];
     },
 
     /** Upsert; resolves with the stored record. */

@@ -65,46 +65,41 @@ export function parseRetryAfter(value, now = Date.now()) {
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** The class of each status that maps to one; 400 and 404 depend on the code (errorClass). */
+const BY_STATUS = {
+  401: KvsUnauthorizedError,
+  403: KvsForbiddenError,
+  409: KvsConflictError,
+  413: KvsValueTooLargeError,
+  429: KvsRateLimitedError,
+  503: KvsUnavailableError,
+};
+const BY_400_CODE = new Map([
+  ['invalid_key', KvsKeyError], ['invalid_ttl', KvsExpirationError], ['invalid_metadata', KvsMetadataError],
+]);
+
+function errorClass(status, code, message) {
+  if (status === 400) {
+    // invalid_value is both "null" and "over the limit": only the second is a size error.
+    if (code === 'invalid_value' && /limit/.test(message)) return KvsValueTooLargeError;
+    return BY_400_CODE.get(code) ?? KvsValidationError;
+  }
+  if (status === 404) return code === 'condition_failed' ? KvsConditionFailedError : KvsNotFoundError;
+  return BY_STATUS[status] ?? (status >= 400 && status < 500 && status !== 408 ? KvsValidationError : KvsError);
+}
+
 /** The error for a non-2xx answer, from its status, its JSON body and its headers. */
 export function errorFromResponse(status, body, headers) {
   const err = body && typeof body === 'object' && body.error ? body.error : {};
   const code = typeof err.code === 'string' ? err.code : `http_${status}`;
   const message = typeof err.message === 'string' ? err.message : `KVS answered HTTP ${status}`;
-  const details = {
+  const ErrorClass = errorClass(status, code, message);
+  return new ErrorClass(message, {
     status,
     code,
     body,
     retryAfterMs: parseRetryAfter(headers?.get?.('retry-after')),
     requestId: headers?.get?.('x-request-id') ?? undefined,
-  };
-  switch (status) {
-    case 400:
-      if (code === 'invalid_key') return new KvsKeyError(message, details);
-      if (code === 'invalid_ttl') return new KvsExpirationError(message, details);
-      if (code === 'invalid_metadata') return new KvsMetadataError(message, details);
-      // invalid_value is both "null" and "over the limit": only the second is a size error.
-      if (code === 'invalid_value' && /limit/.test(message)) return new KvsValueTooLargeError(message, details);
-      return new KvsValidationError(message, details);
-    case 413:
-      return new KvsValueTooLargeError(message, details);
-    case 401:
-      return new KvsUnauthorizedError(message, details);
-    case 403:
-      return new KvsForbiddenError(message, details);
-    case 404:
-      if (code === 'condition_failed') {
-        return new KvsConditionFailedError(message, { ...details, current: body?.current });
-      }
-      return new KvsNotFoundError(message, details);
-    case 409:
-      return new KvsConflictError(message, details);
-    case 429:
-      return new KvsRateLimitedError(message, details);
-    case 503:
-      return new KvsUnavailableError(message, details);
-    default:
-      return status >= 400 && status < 500 && status !== 408
-        ? new KvsValidationError(message, details)
-        : new KvsError(message, details);
-  }
+    current: ErrorClass === KvsConditionFailedError ? body?.current : undefined,
+  });
 }

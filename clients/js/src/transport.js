@@ -30,7 +30,7 @@ export function createTransport(options) {
   const auth = token ? { authorization: `Bearer ${token}` } : {};
   const jsonHeaders = { ...auth, 'content-type': 'application/json' };
 
-  async function once(method, path, body) {
+  async function once(method, path, body, absentIsNull) {
     // AbortController rather than AbortSignal.timeout: it also runs where the latter is missing.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -61,6 +61,9 @@ export function createTransport(options) {
       if (json === undefined) throw new KvsError(`KVS answered ${res.status} without JSON`, { status: res.status, code: 'bad_response' });
       return json;
     }
+    // An absent key is an answer, not a failure: no error is built (stack trace and all) only for
+    // the caller to catch it. Any other 404 (namespace_not_found) is still thrown.
+    if (absentIsNull && res.status === 404 && json?.error?.code === 'not_found') return null;
     throw errorFromResponse(res.status, json, res.headers);
   }
 
@@ -68,13 +71,14 @@ export function createTransport(options) {
    * @param {string} method
    * @param {string} path under /v1/ns/{ns}
    * @param {unknown} [body] sent as JSON
-   * @param {{conditional?: boolean}} [how] conditional writes are retried only when asked
+   * @param {{conditional?: boolean, absentIsNull?: boolean}} [how] conditional writes are retried
+   *        only when asked; absentIsNull: resolve null on 404 not_found rather than throw
    */
-  async function request(method, path, body, how = {}) {
-    const retries = how.conditional && !retry.conditionalWrites ? 0 : retry.retries;
+  async function request(method, path, body, how) {
+    const retries = how?.conditional && !retry.conditionalWrites ? 0 : retry.retries;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await once(method, path, body);
+        return await once(method, path, body, how?.absentIsNull);
       } catch (err) {
         if (attempt >= retries || !isTransient(err)) throw err;
         const delay = retryDelay(retry, attempt, err.retryAfterMs);
@@ -84,7 +88,7 @@ export function createTransport(options) {
     }
   }
 
-  return { request, retry, timeoutMs };
+  return { request };
 }
 
 /** The failures worth another attempt: the service says so (409, 429, 503) or nothing came back. */
@@ -94,7 +98,7 @@ function isTransient(err) {
 }
 
 /** Exponential backoff with jitter, never shorter than Retry-After; undefined: do not wait. */
-export function retryDelay(retry, attempt, retryAfterMs) {
+function retryDelay(retry, attempt, retryAfterMs) {
   const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
   const jittered = backoff / 2 + Math.random() * (backoff / 2); // spread concurrent retriers apart
   if (retryAfterMs === undefined) return jittered;

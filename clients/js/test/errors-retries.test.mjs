@@ -8,7 +8,15 @@ import {
   KvsError, KvsForbiddenError, KvsNetworkError, KvsNotFoundError, KvsRateLimitedError, KvsTimeoutError,
   KvsUnauthorizedError, parseRetryAfter,
 } from '@kvs/client';
-import { admin, env, freshNamespace, holdRowLock, opts, rejection, sleep, uniq } from './helpers.mjs';
+import { admin, env, freshNamespace, holdRowLock, opts, recordingFetch, rejection, sleep, uniq } from './helpers.mjs';
+
+/** Holds the row of key until the client's first 409, then commits: the client's retry finds it free. */
+async function heldUntilFirstConflict(key) {
+  const release = await holdRowLock(env.ns, key);
+  let released;
+  const free = () => (released ??= release());
+  return { ...recordingFetch((status) => status === 409 && free()), free };
+}
 
 test('401: unknown token, and no token at all', async () => {
   for (const token of ['kvs_unknownunknownunknownunknownunknownunknown0', undefined]) {
@@ -56,19 +64,20 @@ test('429: without retries a KvsRateLimitedError with Retry-After; with them, th
   assert.equal(err.code, 'rate_limited');
   assert.ok(err.retryAfterMs >= 1000, `Retry-After ${err.retryAfterMs}`);
 
-  // A Retry-After over maxRetryAfterMs is not waited for.
-  const impatient = createKVNamespace({ ...limited, retry: { maxRetryAfterMs: 100 } });
-  let started = Date.now();
-  await assert.rejects(impatient.get('a'), KvsRateLimitedError);
-  assert.ok(Date.now() - started < 500);
+  // A Retry-After over maxRetryAfterMs is not waited for: thrown at the first answer.
+  const impatient = recordingFetch();
+  await assert.rejects(createKVNamespace({ ...limited, fetch: impatient.fetch, retry: { maxRetryAfterMs: 100 } }).get('a'),
+    KvsRateLimitedError);
+  assert.deepEqual(impatient.seen, [429], 'not retried');
 
   await sleep(1100); // a full bucket again
-  const patient = createKVNamespace({ ...limited, retry: { retries: 3 } });
-  await patient.put('a', '1');
-  started = Date.now();
-  assert.equal(await patient.get('a'), '1', 'retried after Retry-After');
-  const waited = Date.now() - started;
-  assert.ok(waited >= 900, `waited ${waited} ms: Retry-After was honoured`);
+  const patient = recordingFetch();
+  const kv = createKVNamespace({ ...limited, fetch: patient.fetch, retry: { retries: 3 } });
+  await kv.put('a', '1'); // takes the bucket's one request
+  assert.equal(await kv.get('a'), '1', 'retried after Retry-After');
+  // The bucket refills in the Retry-After the 429 gave (the service rounds it up to whole seconds):
+  // a retry sent after the backoff alone (25 to 200 ms) would have been refused again.
+  assert.deepEqual(patient.seen, [200, 429, 200], 'Retry-After was honoured: the first retry got in');
 });
 
 test('409: a held row is a KvsConflictError; plain writes retry through it, conditional writes only when asked', async () => {
@@ -78,35 +87,32 @@ test('409: a held row is a KvsConflictError; plain writes retry through it, cond
   const createdAt = Date.parse((await craft.get({ key }))[key].created_at);
 
   // Held for good: every attempt gets 409 after the service's 500 ms lock wait.
-  let release = await holdRowLock(env.ns, key);
+  const release = await holdRowLock(env.ns, key);
   try {
-    const raw = createKvsClient(opts({ retry: { retries: 1, baseDelayMs: 10 } }));
-    const started = Date.now();
+    const attempts = recordingFetch();
+    const raw = createKvsClient(opts({ fetch: attempts.fetch, retry: { retries: 1, baseDelayMs: 10 } }));
     const err = await rejection(() => raw.write(key, 1));
     assert.ok(err instanceof KvsConflictError);
-    assert.ok(Date.now() - started >= 1000, 'two attempts of 500 ms each');
+    assert.deepEqual(attempts.seen.splice(0), [409, 409], 'two attempts, both refused');
 
-    const cas = Date.now();
     await assert.rejects(raw.checkAndWrite(key, 1, { operator: '=', unixtimeMs: createdAt }), KvsConflictError);
-    assert.ok(Date.now() - cas < 900, 'a conditional write is not retried by default');
+    assert.deepEqual(attempts.seen.splice(0), [409], 'a conditional write is not retried by default');
   } finally {
     await release();
   }
 
-  // Released after 700 ms: the first attempt gets 409, the retry writes.
-  const retrying = createKvsClient(opts({ retry: { retries: 3, baseDelayMs: 100 } }));
-  release = await holdRowLock(env.ns, key);
-  setTimeout(release, 700);
-  const written = await retrying.write(key, 2);
+  // Held until the first attempt has got its 409: the retry writes.
+  let held = await heldUntilFirstConflict(key);
+  const retrying = createKvsClient(opts({ fetch: held.fetch, retry: { retries: 3, baseDelayMs: 100 } }));
+  const written = await retrying.write(key, 2).finally(held.free);
   assert.equal(written.value, 2);
+  assert.deepEqual(held.seen, [409, 200]);
 
-  const casRetrying = createKvsClient(opts({ retry: { retries: 3, baseDelayMs: 100, conditionalWrites: true } }));
+  held = await heldUntilFirstConflict(key);
+  const casRetrying = createKvsClient(opts({ fetch: held.fetch, retry: { retries: 3, baseDelayMs: 100, conditionalWrites: true } }));
   const t = Date.parse(written.created_at);
-  release = await holdRowLock(env.ns, key);
-  setTimeout(release, 700);
-  const started = Date.now();
-  assert.equal((await casRetrying.checkAndWrite(key, 3, { operator: '=', unixtimeMs: t })).value, 3);
-  assert.ok(Date.now() - started >= 500, 'it did meet the held row');
+  assert.equal((await casRetrying.checkAndWrite(key, 3, { operator: '=', unixtimeMs: t }).finally(held.free)).value, 3);
+  assert.deepEqual(held.seen, [409, 200], 'it met the held row, and was retried');
 });
 
 test('timeouts: a call past timeoutMs is aborted with KvsTimeoutError (and not retried)', async () => {
@@ -115,14 +121,14 @@ test('timeouts: a call past timeoutMs is aborted with KvsTimeoutError (and not r
   await kvs.write(key, 0);
   const release = await holdRowLock(env.ns, key);
   try {
-    const quick = createKvsClient(opts({ timeoutMs: 150 }));
-    const started = Date.now();
+    // Without the abort the answer would be a 409 after the service's 500 ms lock wait.
+    const attempts = recordingFetch();
+    const quick = createKvsClient(opts({ fetch: attempts.fetch, timeoutMs: 150 }));
     const err = await rejection(() => quick.write(key, 1));
-    const took = Date.now() - started;
     assert.ok(err instanceof KvsTimeoutError, String(err));
     assert.equal(err.status, 0);
     assert.equal(err.code, 'timeout');
-    assert.ok(took >= 140 && took < 450, `aborted after ${took} ms`);
+    assert.deepEqual(attempts.seen, [0], 'aborted before any answer, and not retried (retries: 2 by default)');
     const craftErr = await rejection(() => createCraftKvs(opts({ timeoutMs: 150 })).write({ key, value: 1 }));
     assert.equal(craftErr.status, 500, 'Craft: anything else is 500');
   } finally {
@@ -131,11 +137,13 @@ test('timeouts: a call past timeoutMs is aborted with KvsTimeoutError (and not r
 });
 
 test('a service that is not there: KvsNetworkError after the retries', async () => {
-  const kv = createKVNamespace(opts({ baseUrl: 'http://127.0.0.1:9', retry: { retries: 2, baseDelayMs: 10 } }));
+  const attempts = recordingFetch();
+  const kv = createKVNamespace(opts({ baseUrl: 'http://127.0.0.1:9', fetch: attempts.fetch, retry: { retries: 2, baseDelayMs: 10 } }));
   const err = await rejection(() => kv.get('x'));
   assert.ok(err instanceof KvsNetworkError, String(err));
   assert.equal(err.code, 'network');
   assert.ok(err.cause);
+  assert.deepEqual(attempts.seen, [0, 0, 0], 'the first attempt and two retries');
 });
 
 test('Retry-After parsing and error mapping', () => {

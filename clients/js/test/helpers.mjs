@@ -94,6 +94,28 @@ export async function waitUntilServing() {
   throw new Error('KVS did not serve again');
 }
 
+/**
+ * A fetch for the client's `fetch` option that records what each attempt got: its HTTP status, or 0
+ * when no answer came (network failure, abort). `onAnswer(status)` runs before the client sees the
+ * answer, so a test can change the world between two attempts (release a lock) without a timer.
+ */
+export function recordingFetch(onAnswer = () => {}) {
+  const seen = [];
+  const recording = async (url, init) => {
+    let res;
+    try {
+      res = await fetch(url, init);
+    } catch (err) {
+      seen.push(0);
+      throw err;
+    }
+    seen.push(res.status);
+    await onAnswer(res.status);
+    return res;
+  };
+  return { fetch: recording, seen };
+}
+
 /** Rejects with the error fn throws, failing when it resolves. */
 export async function rejection(fn) {
   try {

@@ -125,16 +125,25 @@ test('delete removes; deleting an absent key is fine', async () => {
 
 test('expirationTtl and expiration become the record expiry; list shows it in seconds', async () => {
   const prefix = uniq('exp') + ':';
-  const now = Date.now() / 1000;
+  const before = Date.now();
   await kv.put(`${prefix}ttl-minutes`, 'a', { expirationTtl: 120 });
   await kv.put(`${prefix}ttl-seconds`, 'b', { expirationTtl: 90 });
-  const at = Math.floor(now) + 3600;
+  const after = Date.now();
+  const at = Math.floor(before / 1000) + 3600;
   await kv.put(`${prefix}absolute`, 'c', { expiration: at });
   const { keys } = await kv.list({ prefix });
   const exp = Object.fromEntries(keys.map((k) => [k.name.slice(prefix.length), k.expiration]));
+  const expiredAt = async (name) => Date.parse((await raw.get(`${prefix}${name}`)).expired_at);
   assert.equal(exp.absolute, at);
-  assert.ok(Math.abs(exp['ttl-minutes'] - (now + 120)) < 5, `${exp['ttl-minutes']} vs ${now + 120}`);
-  assert.ok(Math.abs(exp['ttl-seconds'] - (now + 90)) < 5, `${exp['ttl-seconds']} vs ${now + 90}`);
+  assert.equal(await expiredAt('absolute'), at * 1000);
+  // Whole minutes go as minutesToExpire: the service times them from the record's created_at.
+  const minutes = await raw.get(`${prefix}ttl-minutes`);
+  assert.equal(Date.parse(minutes.expired_at) - Date.parse(minutes.created_at), 120_000);
+  assert.equal(exp['ttl-minutes'], Math.floor(Date.parse(minutes.expired_at) / 1000));
+  // Other TTLs as expiresAt from this machine's clock, read by the put between before and after.
+  const seconds = await expiredAt('ttl-seconds');
+  assert.ok(seconds >= before + 90_000 && seconds <= after + 90_000, `${seconds} not in [${before}, ${after}] + 90 s`);
+  assert.equal(exp['ttl-seconds'], Math.floor(seconds / 1000));
 });
 
 test('expiry rules are KvsExpirationError (Workers minimum 60 s, KVS maximum), nothing written', async () => {
