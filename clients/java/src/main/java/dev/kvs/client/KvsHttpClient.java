@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,10 +69,10 @@ public final class KvsHttpClient implements Kvs {
     Objects.requireNonNull(vertx, "vertx");
     BaseUrl target = BaseUrl.parse(options.getBaseUrl());
     String namespace = Objects.requireNonNull(options.getNamespace(), "options.namespace");
-    long timeoutMs = positiveMillis(options.getRequestTimeout(), "requestTimeout");
-    long pollMs = positiveMillis(options.getFollowPollInterval(), "followPollInterval");
-    long keepAliveSeconds = Math.max(1, positiveMillis(options.getKeepAliveTimeout(), "keepAliveTimeout") / 1000);
-    positiveMillis(options.getRetryBackoff(), "retryBackoff");
+    long timeoutMs = KvsClient.positiveMillis(options.getRequestTimeout(), "requestTimeout");
+    long pollMs = KvsClient.positiveMillis(options.getFollowPollInterval(), "followPollInterval");
+    long keepAliveSeconds = Math.max(1, KvsClient.positiveMillis(options.getKeepAliveTimeout(), "keepAliveTimeout") / 1000);
+    KvsClient.positiveMillis(options.getRetryBackoff(), "retryBackoff");
     if (options.getMaxRetryDelay().isNegative()) {
       throw new IllegalArgumentException("maxRetryDelay must not be negative, got " + options.getMaxRetryDelay());
     }
@@ -95,13 +94,6 @@ public final class KvsHttpClient implements Kvs {
         new RetryPolicy(options.getMaxRetries(), options.getRetryBackoff(), options.getMaxRetryDelay(),
             options.isRetryConditionalWrites()),
         pollMs);
-  }
-
-  private static long positiveMillis(Duration duration, String name) {
-    if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, got " + duration);
-    }
-    return duration.toMillis();
   }
 
   @Override
