@@ -3,7 +3,6 @@ package dev.kvs.client;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -193,15 +192,15 @@ public final class KvsHttpClient implements Kvs {
 
   private Future<HttpExchange.Answer> attempt(HttpMethod method, String uri, String body, boolean conditional,
       int retriesDone) {
-    return exchange.send(method, uri, body).transform(done -> {
+    Future<HttpExchange.Answer> sent = exchange.send(method, uri, body);
+    return sent.transform(done -> {
       long delay = retries.delayMs(status(done), done.succeeded() ? done.result().retryAfter() : null, conditional,
           retriesDone);
       if (delay == RetryPolicy.NO_RETRY) {
-        return done.succeeded() ? Future.succeededFuture(done.result()) : Future.failedFuture(done.cause());
+        return sent;
       }
-      Promise<HttpExchange.Answer> retried = Promise.promise();
-      vertx.setTimer(Math.max(1, delay), id -> attempt(method, uri, body, conditional, retriesDone + 1).onComplete(retried));
-      return retried.future();
+      // At least 1 ms: a timer cannot be set for 0 (Retry-After: 0).
+      return vertx.timer(Math.max(1, delay)).compose(fired -> attempt(method, uri, body, conditional, retriesDone + 1));
     });
   }
 
