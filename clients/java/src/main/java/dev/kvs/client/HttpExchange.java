@@ -25,23 +25,24 @@ final class HttpExchange {
   record Answer(int status, String retryAfter, Buffer body) {}
 
   private final Vertx vertx;
+  /** Made with {@code target}'s host, port and scheme as its defaults: a request names only its URI. */
   private final HttpClient client;
-  private final BaseUrl target;
+  /** KVS's address in failure messages. */
+  private final String where;
   private final String authorization;
   private final long timeoutMs;
 
   HttpExchange(Vertx vertx, HttpClient client, BaseUrl target, String token, long timeoutMs) {
     this.vertx = vertx;
     this.client = client;
-    this.target = target;
+    this.where = (target.ssl() ? "https://" : "http://") + target.host() + ":" + target.port();
     this.authorization = token == null ? null : "Bearer " + token;
     this.timeoutMs = timeoutMs;
   }
 
   /** Sends {@code body} (JSON text, null for none) to {@code uri}. */
   Future<Answer> send(HttpMethod method, String uri, String body) {
-    RequestOptions options = new RequestOptions().setMethod(method)
-        .setHost(target.host()).setPort(target.port()).setSsl(target.ssl()).setURI(uri)
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri)
         .putHeader(HttpHeaders.ACCEPT, "application/json");
     if (authorization != null) {
       options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
@@ -101,7 +102,7 @@ final class HttpExchange {
   }
 
   private KvsFailure timedOut() {
-    return new KvsFailure(504, KvsFailure.TIMEOUT, "no answer from KVS at " + where() + " within the request timeout ("
+    return new KvsFailure(504, KvsFailure.TIMEOUT, "no answer from KVS at " + where + " within the request timeout ("
         + timeoutMs + " ms); a write may or may not have been applied");
   }
 
@@ -112,14 +113,10 @@ final class HttpExchange {
     }
     if (failure instanceof ConnectException || failure instanceof UnknownHostException) {
       // Nothing was sent: as when no KVS process serves an event bus address.
-      return new KvsFailure(503, KvsFailure.UNAVAILABLE, "cannot connect to KVS at " + where() + ": " + failure.getMessage(),
+      return new KvsFailure(503, KvsFailure.UNAVAILABLE, "cannot connect to KVS at " + where + ": " + failure.getMessage(),
           failure);
     }
-    return new KvsFailure(503, KvsFailure.UNAVAILABLE, "the connection to KVS at " + where()
+    return new KvsFailure(503, KvsFailure.UNAVAILABLE, "the connection to KVS at " + where
         + " failed before the answer; a write may or may not have been applied: " + failure, failure);
-  }
-
-  private String where() {
-    return (target.ssl() ? "https://" : "http://") + target.host() + ":" + target.port();
   }
 }

@@ -75,7 +75,8 @@ public final class KvsClient implements Kvs {
         positiveMillis(options.getFollowPollInterval(), "followPollInterval"));
   }
 
-  private static long positiveMillis(Duration duration, String name) {
+  /** {@code duration} in ms; the option {@code name} of either client's options must be positive. */
+  static long positiveMillis(Duration duration, String name) {
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException(name + " must be positive, got " + duration);
     }

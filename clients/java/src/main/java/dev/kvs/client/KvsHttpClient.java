@@ -3,14 +3,12 @@ package dev.kvs.client;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,10 +68,10 @@ public final class KvsHttpClient implements Kvs {
     Objects.requireNonNull(vertx, "vertx");
     BaseUrl target = BaseUrl.parse(options.getBaseUrl());
     String namespace = Objects.requireNonNull(options.getNamespace(), "options.namespace");
-    long timeoutMs = positiveMillis(options.getRequestTimeout(), "requestTimeout");
-    long pollMs = positiveMillis(options.getFollowPollInterval(), "followPollInterval");
-    long keepAliveSeconds = Math.max(1, positiveMillis(options.getKeepAliveTimeout(), "keepAliveTimeout") / 1000);
-    positiveMillis(options.getRetryBackoff(), "retryBackoff");
+    long timeoutMs = KvsClient.positiveMillis(options.getRequestTimeout(), "requestTimeout");
+    long pollMs = KvsClient.positiveMillis(options.getFollowPollInterval(), "followPollInterval");
+    long keepAliveSeconds = Math.max(1, KvsClient.positiveMillis(options.getKeepAliveTimeout(), "keepAliveTimeout") / 1000);
+    KvsClient.positiveMillis(options.getRetryBackoff(), "retryBackoff");
     if (options.getMaxRetryDelay().isNegative()) {
       throw new IllegalArgumentException("maxRetryDelay must not be negative, got " + options.getMaxRetryDelay());
     }
@@ -95,13 +93,6 @@ public final class KvsHttpClient implements Kvs {
         new RetryPolicy(options.getMaxRetries(), options.getRetryBackoff(), options.getMaxRetryDelay(),
             options.isRetryConditionalWrites()),
         pollMs);
-  }
-
-  private static long positiveMillis(Duration duration, String name) {
-    if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, got " + duration);
-    }
-    return duration.toMillis();
   }
 
   @Override
@@ -201,15 +192,15 @@ public final class KvsHttpClient implements Kvs {
 
   private Future<HttpExchange.Answer> attempt(HttpMethod method, String uri, String body, boolean conditional,
       int retriesDone) {
-    return exchange.send(method, uri, body).transform(done -> {
+    Future<HttpExchange.Answer> sent = exchange.send(method, uri, body);
+    return sent.transform(done -> {
       long delay = retries.delayMs(status(done), done.succeeded() ? done.result().retryAfter() : null, conditional,
           retriesDone);
       if (delay == RetryPolicy.NO_RETRY) {
-        return done.succeeded() ? Future.succeededFuture(done.result()) : Future.failedFuture(done.cause());
+        return sent;
       }
-      Promise<HttpExchange.Answer> retried = Promise.promise();
-      vertx.setTimer(Math.max(1, delay), id -> attempt(method, uri, body, conditional, retriesDone + 1).onComplete(retried));
-      return retried.future();
+      // At least 1 ms: a timer cannot be set for 0 (Retry-After: 0).
+      return vertx.timer(Math.max(1, delay)).compose(fired -> attempt(method, uri, body, conditional, retriesDone + 1));
     });
   }
 

@@ -176,12 +176,17 @@ class KvsHttpClientTest {
   }
 
   @Test
-  void noAnswerWithinTheRequestTimeoutIsTimeout() {
-    kvs.ignores();
+  void noAnswerWithinTheRequestTimeoutIsTimeoutAndNotRetried() throws Exception {
+    kvs.ignores().answers(200, new JsonObject().put("k", record(1)));
     KvsHttpClient impatient = KvsHttpClient.create(vertx, options().setRequestTimeout(Duration.ofMillis(200)));
-    long started = System.nanoTime();
-    assertEquals("504 timeout", statusAndCode(failure(impatient.write("k", 1))));
-    assertTrue(System.nanoTime() - started < Duration.ofSeconds(2).toNanos(), "the deadline, not a retry");
+
+    KvsFailure timedOut = assertInstanceOf(KvsFailure.class, failure(impatient.write("k", 1)));
+
+    // The fake answers every request after the first: a retry would have turned the call into a success.
+    assertEquals("504 timeout", statusAndCode(timedOut));
+    assertTrue(timedOut.getMessage().contains("within the request timeout (200 ms)"), timedOut.getMessage());
+    assertEquals("PUT /v1/ns/demo/kv/k", line(kvs.request()), "the one try reached KVS");
+    assertEquals(0, kvs.pending(), "and no other");
   }
 
   @Test
@@ -213,6 +218,18 @@ class KvsHttpClientTest {
     for (int i = 0; i < 3; i++) {
       assertEquals("PUT /v1/ns/demo/kv/k", line(kvs.request()));
     }
+  }
+
+  @Test
+  void aRetryAfterBeyondTheMaximumDelayFailsAtOnce() throws Exception {
+    kvs.answers(429, FakeHttpKvs.error(429, "rate_limited", "over the rate").encode(), "1");
+    kvs.answers(200, new JsonObject().put("k", record(1)));
+    KvsHttpClient hasty = KvsHttpClient.create(vertx, options().setMaxRetryDelay(Duration.ofMillis(500)));
+
+    // A retry after the backoff (100 ms) would have succeeded: the client read Retry-After and gave up.
+    assertEquals("429 rate_limited", statusAndCode(failure(hasty.get("k"))));
+    kvs.request();
+    assertEquals(0, kvs.pending(), "tried once");
   }
 
   @Test
