@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,7 +92,7 @@ class ClusterIT {
     assertEquals(1, Collections.frequency(keysOnFeed(), "hello"), "once per cluster, not once per KVS process");
 
     // SIGTERM to the first process while writing.
-    Set<String> acknowledged = Collections.synchronizedSet(new HashSet<>());
+    Set<String> acknowledged = ConcurrentHashMap.newKeySet(); // read while the writer thread adds
     writeWhile(acknowledged, "term", () -> {
       kvs[0].destroy();
       assertTrue(kvs[0].waitFor(60, TimeUnit.SECONDS), "the first KVS process exits on SIGTERM");

@@ -19,7 +19,7 @@ public final class LogCapture implements AutoCloseable {
 
   /** The events logged so far at {@code level} or above, from loggers whose name starts with {@code prefix}. */
   public List<ILoggingEvent> atLeast(Level level, String prefix) {
-    synchronized (appender.list) {
+    synchronized (appender) { // the lock AppenderBase.doAppend holds while it adds to the list
       return appender.list.stream()
           .filter(e -> e.getLevel().isGreaterOrEqual(level) && e.getLoggerName().startsWith(prefix))
           .toList();
@@ -29,7 +29,7 @@ public final class LogCapture implements AutoCloseable {
   /** Every line logged so far, formatted, with the stack traces' messages. */
   public String text() {
     StringBuilder sb = new StringBuilder();
-    synchronized (appender.list) {
+    synchronized (appender) {
       for (ILoggingEvent e : appender.list) {
         sb.append(e.getLevel()).append(' ').append(e.getLoggerName()).append(" - ").append(e.getFormattedMessage()).append('\n');
         for (var t = e.getThrowableProxy(); t != null; t = t.getCause()) {
