@@ -37,7 +37,7 @@ public final class HttpVerticle extends VerticleBase {
   private ConnectionGuard connections;
 
   /**
-   * @param readiness succeeds when the database answers, asked on a connection of its own
+   * @param readiness succeeds when the database answers (asked on the background pool)
    * @param openConnections the process's count of open HTTP connections, shared by all instances
    */
   public HttpVerticle(KvsConfig config, KvCalls calls, AccessControl access, AdminService admin,
