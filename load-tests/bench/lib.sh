@@ -162,6 +162,9 @@ stop_loader() {
 load_records() {
   local conns=${LOAD_CONNS:-8} timeout=${LOAD_TIMEOUT:-1800} out=$BENCH_TMP/load.out started
   started=$(date +%s)
+  # Created here, not by wrk's redirection (which happens in the background job, maybe after the
+  # first poll): the poll below always reads an existing file.
+  : >"$out"
   LOAD_THREADS=$conns wrk -t "$conns" -c "$conns" -d "${timeout}s" -s "$BENCH_HOME/lua/kvs-load.lua" "$URL" >"$out" 2>&1 &
   LOADER_PID=$!
   until [ "$(grep -c '^kvs-load: thread .* finished' "$out")" -ge "$conns" ]; do

@@ -148,7 +148,7 @@ public final class KvsApplication {
         config.feed().retentionMinutes(), registry);
     DatabaseProbe probe = new DatabaseProbe(vertx, background, db.connectTimeoutMs());
     AtomicInteger openConnections = new AtomicInteger();
-    Gauge.builder("kvs.http.connections.open", openConnections, AtomicInteger::get)
+    Gauge.builder(HttpVerticle.CONNECTION_METERS + ".open", openConnections, AtomicInteger::get)
         .description("HTTP connections open now").register(registry);
 
     return StartChecks.adminAccess(config.auth(), tokens).compose(checked -> {

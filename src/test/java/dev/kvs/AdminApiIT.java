@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kvs.access.TokenSecrets;
 import dev.kvs.json.IsoTime;
 import dev.kvs.support.Auth;
+import dev.kvs.support.Await;
 import dev.kvs.support.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,8 +176,11 @@ class AdminApiIT {
         }
       }));
     }
-    while (doomedWritten.get() < 500) {
-      Thread.sleep(10);
+    try {
+      Await.until("500 writes into the namespace to delete", 60_000, () -> doomedWritten.get() >= 500);
+    } catch (AssertionError e) {
+      stop.set(true); // the writers end with the test
+      throw e;
     }
     HttpResponse<Buffer> deleted = admin(HttpMethod.DELETE, "/v1/admin/namespaces/doomed", null);
     assertEquals(200, deleted.statusCode(), deleted.bodyAsString());
@@ -189,14 +194,12 @@ class AdminApiIT {
     assertError(admin(HttpMethod.GET, "/v1/admin/namespaces/doomed", null), 404, "namespace_not_found");
     assertTrue(kvs.count("ns = 'doomed'") <= 8, "at most a write in flight per writer can land after the sweep");
 
-    Thread.sleep(2_100); // the purge grace: statement timeout (1 s) + 1 s
-    kvs.app.purge().runOnce().await();
+    // A run finishes the deletion once the purge grace (statement timeout 1 s + 1 s) has passed.
+    Await.until("a purge run that finished the deletion", 15_000, () -> {
+      kvs.app.purge().runOnce().await();
+      return namespaceRows("doomed") == 0;
+    });
     assertEquals(0, kvs.count("ns = 'doomed'"), "nothing left behind");
-    try (Connection c = kvs.sql(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM namespaces WHERE name = 'doomed'")) {
-      rs.next();
-      assertEquals(0, rs.getInt(1), "the namespace row is gone too");
-    }
     assertTrue(kvs.count("ns = 'bystander'") > 0);
 
     Auth.createNamespace(kvs, "doomed", new JsonObject());
@@ -213,6 +216,16 @@ class AdminApiIT {
     kvs.execute("UPDATE namespaces SET deleting_since = now() WHERE name = 'phoenix'"); // a deletion cut short
     Auth.createNamespace(kvs, "phoenix", new JsonObject());
     assertEquals(0, kvs.count("ns = 'phoenix'"));
+  }
+
+  private static int namespaceRows(String name) {
+    try (Connection c = kvs.sql(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT count(*) FROM namespaces WHERE name = '" + name + "'")) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static HttpResponse<Buffer> put(String ns, String token, String key, String body) {

@@ -22,6 +22,7 @@ import dev.kvs.client.Operator;
 import dev.kvs.client.WriteOptions;
 import dev.kvs.support.Auth;
 import dev.kvs.support.Await;
+import dev.kvs.support.DatabaseActivity;
 import dev.kvs.support.TcpProxy;
 import dev.kvs.support.TestPostgres;
 import dev.kvs.support.TestService;
@@ -261,7 +262,11 @@ class KvsHttpClientIT {
       Outcome overHttp = Outcome.of(http.write("slow", 1));
       assertEquals("KvsFailure 504 timeout", overBus.kindStatusAndCode());
       assertEquals(overBus.kindStatusAndCode(), overHttp.kindStatusAndCode(), overHttp.toString());
-      Thread.sleep(2_000); // both writes finish before the trigger goes
+      // Both writes still run in the database, sleeping in the trigger: they finish before it goes.
+      try (java.sql.Connection c = kvs.sql(); java.sql.Statement s = c.createStatement()) {
+        DatabaseActivity.awaitNone(s, "application_name = 'kvs' AND state <> 'idle'",
+            "the timed-out writes never finished");
+      }
     }
   }
 

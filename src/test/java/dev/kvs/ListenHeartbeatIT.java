@@ -4,6 +4,7 @@ import static dev.kvs.support.Records.record;
 import static dev.kvs.support.Records.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kvs.support.Await;
 import dev.kvs.support.TcpProxy;
 import dev.kvs.support.TestPostgres;
 import dev.kvs.support.TestService;
@@ -51,13 +52,8 @@ class ListenHeartbeatIT {
     proxy.freeze();
     writer.put("k", write("v2")); // its notification to the reader is stuck in the silent connection
 
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (reconnects() == reconnects) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("the reader never noticed that its listen connection went silent");
-      }
-      Thread.sleep(50);
-    }
+    Await.until("the reader noticing that its listen connection went silent", 15_000,
+        () -> reconnects() != reconnects);
     proxy.thaw(); // the pool's connections, silenced too, carry the reads again
     assertEquals("v2", value(reader, "k"), "the cache was cleared when the listen connection was replaced");
   }

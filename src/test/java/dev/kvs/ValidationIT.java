@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.kvs.config.ApiLimits;
 import dev.kvs.support.TestService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -92,6 +93,47 @@ class ValidationIT {
     HttpResponse<Buffer> response = kvs.putRaw(KEY, "{\"value\": null, \"operator\": \">\", \"unixtimeMs\": 0}");
     assertEquals(400, response.statusCode());
     assertUnchanged();
+  }
+
+  /**
+   * Times a long holds but no record can: PUT /v1/ns/a/kv/x with each is 400 with its documented
+   * code (API.md: {@code unixtimeMs} within the years 0001-9999, {@code expiresAt} in the future
+   * and within the namespace's maximum TTL), and nothing is written, in a bulk write neither.
+   */
+  @ParameterizedTest
+  @MethodSource("outOfRangeTimes")
+  void outOfRangeTimesAre400AndWriteNothing(String body, String code) {
+    HttpResponse<Buffer> response = kvs.http.put("/v1/ns/a/kv/x").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(body)).await();
+    assertEquals(400, response.statusCode(), body + ": " + response.bodyAsString());
+    assertEquals(code, errorCode(response), body);
+    String item = body.replaceFirst("\\{", "{\"key\": \"x\", ");
+    if (!item.contains("unixtimeMs")) { // bulk items take no condition
+      HttpResponse<Buffer> bulk = kvs.http.post("/v1/ns/a/bulk/write").putHeader("Content-Type", "application/json")
+          .sendBuffer(Buffer.buffer("{\"items\": [{\"key\": \"ok\", \"value\": 1}, " + item + "]}")).await();
+      assertEquals(400, bulk.statusCode(), item + ": " + bulk.bodyAsString());
+      assertEquals(code, errorCode(bulk), item);
+    }
+    assertEquals(404, kvs.http.get("/v1/ns/a/kv/x").send().await().statusCode(), "nothing written");
+    assertEquals(0, kvs.count("ns = 'a'"), "no row, not even a deleted or expired one");
+  }
+
+  static Stream<Arguments> outOfRangeTimes() {
+    return Stream.of(
+        Arguments.of("{\"value\":1,\"operator\":\"<\",\"unixtimeMs\":9224318016000001}", "invalid_operator"),
+        Arguments.of("{\"value\":1,\"operator\":\">=\",\"unixtimeMs\":-9224318016000001}", "invalid_operator"),
+        Arguments.of("{\"value\":1,\"operator\":\"=\",\"unixtimeMs\":" + (ApiLimits.MAX_UNIX_MS + 1) + "}",
+            "invalid_operator"),
+        Arguments.of("{\"value\":1,\"operator\":\"<=\",\"unixtimeMs\":" + (ApiLimits.MIN_UNIX_MS - 1) + "}",
+            "invalid_operator"),
+        Arguments.of("{\"value\":1,\"operator\":\">\",\"unixtimeMs\":" + Long.MIN_VALUE + "}", "invalid_operator"),
+        Arguments.of("{\"value\":1,\"operator\":\"<\",\"unixtimeMs\":92233720368547758070}", "invalid_operator"),
+        Arguments.of("{\"value\":1,\"expiresAt\":9224318016000001}", "invalid_ttl"),
+        Arguments.of("{\"value\":1,\"expiresAt\":" + Long.MAX_VALUE + "}", "invalid_ttl"),
+        Arguments.of("{\"value\":1,\"expiresAt\":92233720368547758070}", "invalid_ttl"),
+        Arguments.of("{\"value\":1,\"expiresAt\":-9224318016000001}", "invalid_ttl"),
+        Arguments.of("{\"value\":1,\"expiresAt\":" + Long.MIN_VALUE + "}", "invalid_ttl"),
+        Arguments.of("{\"value\":1,\"expiresAt\":0}", "invalid_ttl"));
   }
 
   @Test

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keeps clients that connect but do not send requests from holding the server's connections.
- * One per HTTP verticle; it runs only on that verticle's event loop, so it needs no locking.
+ * One per HTTP verticle (the API port's and the management port's alike); it runs only on that
+ * verticle's event loop, so it needs no locking.
  *
  * <ul>
  *   <li>A connection must deliver a request head within the head timeout, counted from its opening
@@ -55,22 +56,25 @@ final class ConnectionGuard {
   private final long sweeper;
 
   /**
-   * @param maxConnections this verticle's share of the process's cap
-   * @param openGauge the process's count of open connections, shared by every HTTP verticle
+   * @param meters the name the server's connection meters start with: {@code <meters>.closed} is
+   *     counted here; {@code <meters>.open}, the gauge of {@code openGauge}, is its owner's to register
+   * @param maxConnections this verticle's share of the server's cap
+   * @param openGauge the server's count of open connections, shared by all its verticles
    */
-  ConnectionGuard(Vertx vertx, int maxConnections, long headTimeoutMs, AtomicInteger openGauge, MeterRegistry registry) {
+  ConnectionGuard(Vertx vertx, String meters, int maxConnections, long headTimeoutMs, AtomicInteger openGauge,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.maxConnections = maxConnections;
     this.headTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headTimeoutMs);
     this.openGauge = openGauge;
-    this.headTimeouts = closed(registry, "head_timeout");
-    this.evicted = closed(registry, "evicted");
-    this.refused = closed(registry, "refused");
+    this.headTimeouts = closed(registry, meters, "head_timeout");
+    this.evicted = closed(registry, meters, "evicted");
+    this.refused = closed(registry, meters, "refused");
     this.sweeper = vertx.setPeriodic(Math.max(50, Math.min(1_000, headTimeoutMs / 4)), id -> closeOverdue());
   }
 
-  private static Counter closed(MeterRegistry registry, String reason) {
-    return Counter.builder("kvs.http.connections.closed").tag("reason", reason)
+  private static Counter closed(MeterRegistry registry, String meters, String reason) {
+    return Counter.builder(meters + ".closed").tag("reason", reason)
         .description("Connections the server closed to protect itself: no request head in time (head_timeout),"
             + " made room for a new one (evicted), or over the cap with none to evict (refused)")
         .register(registry);

@@ -10,10 +10,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.Set;
@@ -26,6 +24,9 @@ import java.util.function.Supplier;
  * one pool) of the process and holds no state of its own beyond its connections.
  */
 public final class HttpVerticle extends VerticleBase {
+  /** The API port's connection meters: {@code kvs.http.connections.open} and {@code .closed}. */
+  public static final String CONNECTION_METERS = "kvs.http.connections";
+
   private final KvsConfig config;
   private final KvCalls calls;
   private final AccessControl access;
@@ -37,7 +38,7 @@ public final class HttpVerticle extends VerticleBase {
   private ConnectionGuard connections;
 
   /**
-   * @param readiness succeeds when the database answers, asked on a connection of its own
+   * @param readiness succeeds when the database answers (asked on the background pool)
    * @param openConnections the process's count of open HTTP connections, shared by all instances
    */
   public HttpVerticle(KvsConfig config, KvCalls calls, AccessControl access, AdminService admin,
@@ -61,11 +62,10 @@ public final class HttpVerticle extends VerticleBase {
     HttpConfig http = config.http();
     Responses responses = new Responses(vertx, config.retryAfterSeconds());
     int instances = Math.max(1, http.instances());
-    connections = new ConnectionGuard(vertx, (http.maxConnections() + instances - 1) / instances,
+    connections = new ConnectionGuard(vertx, CONNECTION_METERS, (http.maxConnections() + instances - 1) / instances,
         http.headTimeoutMs(), openConnections, registry);
 
-    Router router = Router.router(vertx);
-    router.route().handler(new RequestGuard(responses)::handle);
+    Router router = GuardedServer.router(vertx, responses);
     if (!http.corsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create()
           .addOrigins(http.corsOrigins())
@@ -85,30 +85,8 @@ public final class HttpVerticle extends VerticleBase {
     OpsRoutes.mountOpenApi(router, openApi);
     responses.answerErrorsOf(router);
 
-    server = vertx.createHttpServer(serverOptions(http))
-        .connectionHandler(connections::connected)
-        .invalidRequestHandler(responses::invalidRequest)
-        .requestHandler(request -> {
-          connections.requestArrived(request);
-          router.handle(request);
-        });
+    server = GuardedServer.create(vertx, GuardedServer.options(http, http.port()), connections, responses, router);
     return server.listen();
-  }
-
-  private static HttpServerOptions serverOptions(HttpConfig http) {
-    return new HttpServerOptions()
-        .setHost(http.host())
-        .setPort(http.port())
-        .setTcpNoDelay(true)
-        .setIdleTimeout((int) http.idleTimeoutMs())
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setMaxInitialLineLength(HttpConfig.MAX_REQUEST_LINE_BYTES)
-        .setMaxHeaderSize(http.maxHeaderBytes())
-        .setDecompressionSupported(false)
-        .setHttp2ClearTextEnabled(http.http2Cleartext())
-        .setInitialSettings(new Http2Settings()
-            .setMaxConcurrentStreams(http.http2MaxStreams())
-            .setMaxHeaderListSize(http.maxHeaderBytes()));
   }
 
   /** Stops accepting connections and lets in-flight requests finish, up to the grace period. */

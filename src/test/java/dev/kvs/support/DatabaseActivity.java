@@ -4,7 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** Waits, through pg_stat_activity, until a backend of the current database is in a given state. */
+/** Waits, through pg_stat_activity, until a backend of the current database is (or none is) in a given state. */
 public final class DatabaseActivity {
   private DatabaseActivity() {}
 
@@ -13,12 +13,22 @@ public final class DatabaseActivity {
    * failing with {@code failure} after 10 s, and with what every backend was doing then.
    */
   public static void await(Statement sql, String condition, String failure) throws SQLException, InterruptedException {
+    awaitCount(sql, condition, true, failure);
+  }
+
+  /** Polls until no backend matches {@code condition}; otherwise as {@link #await}. */
+  public static void awaitNone(Statement sql, String condition, String failure) throws SQLException, InterruptedException {
+    awaitCount(sql, condition, false, failure);
+  }
+
+  private static void awaitCount(Statement sql, String condition, boolean some, String failure)
+      throws SQLException, InterruptedException {
     long deadline = System.currentTimeMillis() + 10_000;
     while (true) {
       try (ResultSet rs = sql.executeQuery(
           "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND " + condition)) {
         rs.next();
-        if (rs.getInt(1) > 0) {
+        if ((rs.getInt(1) > 0) == some) {
           return;
         }
       }
