@@ -25,7 +25,6 @@ final class CachedLookup<K, V> {
     this.cache = Caffeine.newBuilder()
         .maximumSize(maxEntries)
         .expireAfterWrite(Duration.ofMillis(ttlMs))
-        .executor(Runnable::run) // upkeep on the caller's thread, as in ReadCache
         .buildAsync();
     this.load = load;
   }

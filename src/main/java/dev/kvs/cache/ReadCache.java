@@ -50,10 +50,6 @@ public final class ReadCache implements RecordReader {
         .maximumSize(config.maxEntries())
         .expireAfter(Expiry.<Key, Entry>creating((key, entry) -> lifetime(entry, ttlNanos)))
         .recordStats()
-        // Upkeep (eviction, expiry, the read buffer) runs on the calling event loop in small
-        // bounded steps. Handing it to a ForkJoinPool thread cost more than the work itself: a
-        // profile of cache hits on 2 cores showed the wake-ups, not the upkeep.
-        .executor(Runnable::run)
         .buildAsync();
     CaffeineCacheMetrics.monitor(registry, cache, "kvs_records");
     this.loads = Counter.builder("kvs.cache.loads").description("Database reads made on behalf of the cache").register(registry);
