@@ -22,6 +22,14 @@ public final class ChangeLogStore {
       + " WHERE (txid, seq) > ($1::text::xid8, $2) AND " + SETTLED + " ORDER BY txid, seq LIMIT $3";
 
   /**
+   * Only changes of the namespace as it is now: none of a namespace of the same name deleted before
+   * it was created (again), should its deletion have left any. A namespace registered before
+   * created_txid existed (NULL), or not registered at all (authentication off), shows them all.
+   */
+  private static final String SINCE_CREATED =
+      "txid >= coalesce((SELECT created_txid FROM namespaces WHERE name = $1), '0'::xid8)";
+
+  /**
    * One statement, so that the trim cannot move between the check of the cursor and the read:
    * one row with expired = true when changes after the cursor may have been trimmed away, else the
    * changes (or one row of NULLs when there are none).
@@ -31,10 +39,10 @@ public final class ChangeLogStore {
         (SELECT ($2::text::xid8, $3::bigint) < (txid, seq) AS expired FROM kv_changes_trimmed) t
       LEFT JOIN LATERAL (
         SELECT %s FROM kv_changes
-        WHERE ns = $1 AND (txid, seq) > ($2::text::xid8, $3) AND %s
+        WHERE ns = $1 AND (txid, seq) > ($2::text::xid8, $3) AND %s AND %s
         ORDER BY txid, seq LIMIT $4
       ) c ON NOT t.expired
-      """.formatted(COLUMNS, SETTLED);
+      """.formatted(COLUMNS, SETTLED, SINCE_CREATED);
 
   private static final String TRIMMED = "SELECT txid::text, seq FROM kv_changes_trimmed";
   private static final String HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text";
