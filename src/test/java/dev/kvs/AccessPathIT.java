@@ -3,6 +3,7 @@ package dev.kvs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kvs.access.TokenSecrets;
 import dev.kvs.support.Auth;
 import dev.kvs.support.TestService;
 import io.micrometer.core.instrument.Timer;
@@ -45,6 +46,34 @@ class AccessPathIT {
       assertEquals(404, get("counted", token, "k" + i).statusCode());
     }
     assertEquals(requests, poolUses() - before, "one query per GET (its SELECT), none for the token or the namespace");
+  }
+
+  @Test
+  void aBearerValueNotShapedLikeAnIssuedTokenIsRefusedWithoutAQuery() {
+    Auth.createNamespace(kvs, "shapes", new JsonObject());
+    long before = poolUses();
+    int requests = 0;
+    for (int i = 0; i < 30; i++) {
+      String secret = TokenSecrets.newSecret(); // a fresh one each round: no cache could explain the silence
+      String body = secret.substring(4);
+      for (String value : new String[] {
+          secret.substring(0, 46), secret + "A", "tok_" + body, body, "kvs_" + body + body,
+          secret.substring(0, 10) + "." + secret.substring(11), secret.substring(0, 10) + "~" + secret.substring(11),
+          secret.substring(0, 46) + "B", "kvs_" + body.substring(0, 42) + "/" + body.repeat(5)}) {
+        HttpResponse<Buffer> answer = get("shapes", value, "k");
+        assertEquals(401, answer.statusCode(), value + ": " + answer.bodyAsString());
+        assertEquals("unauthorized", answer.bodyAsJsonObject().getJsonObject("error").getString("code"));
+        assertEquals("Bearer realm=\"kvs\", error=\"invalid_token\"", answer.getHeader("WWW-Authenticate"));
+        requests++;
+      }
+    }
+    assertEquals(0, poolUses() - before, requests + " refusals, not one query");
+
+    // A value of the issued shape may be a stored token: looked up once, and its absence remembered.
+    String unknown = TokenSecrets.newSecret();
+    assertEquals(401, get("shapes", unknown, "k").statusCode());
+    assertEquals(401, get("shapes", unknown, "k").statusCode());
+    assertEquals(1, poolUses() - before, "one look-up for the well-shaped unknown token");
   }
 
   @Test

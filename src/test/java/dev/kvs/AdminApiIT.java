@@ -200,6 +200,7 @@ class AdminApiIT {
       return namespaceRows("doomed") == 0;
     });
     assertEquals(0, kvs.count("ns = 'doomed'"), "nothing left behind");
+    assertEquals(0, countChanges("doomed"), "nor in the change log: the late writes' changes went too");
     assertTrue(kvs.count("ns = 'bystander'") > 0);
 
     Auth.createNamespace(kvs, "doomed", new JsonObject());
@@ -213,9 +214,64 @@ class AdminApiIT {
     Auth.createNamespace(kvs, "phoenix", new JsonObject());
     kvs.execute("INSERT INTO kv SELECT 'phoenix', 'k' || i, '1', NULL, now(), now() + interval '1 day'"
         + " FROM generate_series(1, 250) i");
+    kvs.execute("INSERT INTO kv_changes (ns, key, op, created_at, expired_at)"
+        + " SELECT 'phoenix', 'k' || i, 'write', now(), now() + interval '1 day' FROM generate_series(1, 250) i");
     kvs.execute("UPDATE namespaces SET deleting_since = now() WHERE name = 'phoenix'"); // a deletion cut short
     Auth.createNamespace(kvs, "phoenix", new JsonObject());
     assertEquals(0, kvs.count("ns = 'phoenix'"));
+    assertEquals(0, countChanges("phoenix"), "its changes, three batches of them, went first too");
+  }
+
+  @Test
+  void aNamespaceCreatedAgainShowsNoneOfTheChangesOfTheOneDeletedBeforeIt() {
+    Auth.createNamespace(kvs, "reborn", new JsonObject());
+    String before = Auth.issue(kvs, "reborn", "read", "write").getString("token");
+    for (int i = 0; i < 250; i++) { // more than two batches (KVS_PURGE_BATCH_SIZE is 100 here)
+      assertEquals(200, put("reborn", before, "old-" + i, "{\"value\":" + i + "}").statusCode());
+    }
+    Await.until("the old keys in the change log", 10_000, () -> changes("reborn", before).size() == 250);
+    String oldCursor = changesPage("reborn", before).getString("cursor");
+
+    assertEquals(200, admin(HttpMethod.DELETE, "/v1/admin/namespaces/reborn", null).statusCode());
+    assertEquals(0, countChanges("reborn"), "the deletion took the namespace's changes, keys and times, with its records");
+
+    Auth.createNamespace(kvs, "reborn", new JsonObject());
+    String after = Auth.issue(kvs, "reborn", "read", "write").getString("token");
+    // A change of the old namespace that a deletion left behind all the same (a late write's, say):
+    // logged by a transaction older than the namespace's creation.
+    kvs.execute("INSERT INTO kv_changes (txid, ns, key, op, created_at, expired_at) VALUES ('"
+        + oldCursor.split("-")[0] + "', 'reborn', 'old-left-behind', 'write', now(), now() + interval '1 day')");
+    assertEquals(200, put("reborn", after, "new", "{\"value\":1}").statusCode());
+    Await.until("the new key in the change log", 10_000, () -> !changes("reborn", after).isEmpty());
+    assertEquals(List.of("write new"), changes("reborn", after), "the new namespace's own changes, and only those");
+    HttpResponse<Buffer> fromOldCursor = kvs.http.get("/v1/ns/reborn/changes?cursor=" + oldCursor)
+        .putHeader("Authorization", Auth.bearer(after)).send().await();
+    assertEquals(List.of("new"), fromOldCursor.bodyAsJsonObject().getJsonArray("changes").stream()
+        .map(c -> ((JsonObject) c).getString("key")).toList(), "nor from a cursor of the old namespace");
+  }
+
+  /** The namespace's changes from the oldest kept, as "op key". */
+  private static List<String> changes(String ns, String token) {
+    return changesPage(ns, token).getJsonArray("changes").stream()
+        .map(c -> ((JsonObject) c).getString("op") + " " + ((JsonObject) c).getString("key")).toList();
+  }
+
+  private static JsonObject changesPage(String ns, String token) {
+    HttpResponse<Buffer> page = kvs.http.get("/v1/ns/" + ns + "/changes").putHeader("Authorization", Auth.bearer(token))
+        .send().await();
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    return page.bodyAsJsonObject();
+  }
+
+  /** The rows of the change log of a namespace. */
+  private static int countChanges(String ns) {
+    try (Connection c = kvs.sql(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT count(*) FROM kv_changes WHERE ns = '" + ns + "'")) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static int namespaceRows(String name) {

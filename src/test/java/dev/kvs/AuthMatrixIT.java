@@ -45,6 +45,7 @@ class AuthMatrixIT {
       new Endpoint("get", HttpMethod.GET, "/v1/ns/alpha/kv/seed", null, "read"),
       new Endpoint("list", HttpMethod.GET, "/v1/ns/alpha/kv?prefix=s", null, "read"),
       new Endpoint("bulk get", HttpMethod.POST, "/v1/ns/alpha/bulk/get", "{\"keys\":[\"seed\"]}", "read"),
+      new Endpoint("changes", HttpMethod.GET, "/v1/ns/alpha/changes", null, "read"),
       new Endpoint("write", HttpMethod.PUT, "/v1/ns/alpha/kv/seed", "{\"value\":\"new\"}", "write"),
       new Endpoint("conditional write", HttpMethod.PUT, "/v1/ns/alpha/kv/seed",
           "{\"value\":\"new\",\"operator\":\">\",\"unixtimeMs\":0}", "write"),
@@ -207,14 +208,15 @@ class AuthMatrixIT {
     return request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(e.body())).await();
   }
 
-  /** Every row that a call could change: records, namespaces and their limits, tokens. */
+  /** Every row that a call could change: records, their change log, namespaces and their limits, tokens. */
   private static String snapshot() throws Exception {
     StringBuilder sb = new StringBuilder();
     try (Connection c = kvs.sql(); Statement s = c.createStatement()) {
       for (String query : new String[] {
           "SELECT ns, key, value, created_at, expired_at FROM kv ORDER BY ns, key",
-          "SELECT name, max_ttl_minutes, max_value_bytes, max_metadata_bytes, requests_per_second, deleting_since"
-              + " FROM namespaces ORDER BY name",
+          "SELECT txid, seq, ns, key, op, created_at, expired_at FROM kv_changes ORDER BY txid, seq",
+          "SELECT name, max_ttl_minutes, max_value_bytes, max_metadata_bytes, requests_per_second, deleting_since,"
+              + " created_txid FROM namespaces ORDER BY name",
           "SELECT id, namespace, scopes FROM tokens ORDER BY id"}) {
         try (ResultSet rs = s.executeQuery(query)) {
           int columns = rs.getMetaData().getColumnCount();

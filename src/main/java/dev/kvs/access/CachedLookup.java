@@ -58,4 +58,10 @@ final class CachedLookup<K, V> {
   void clear() {
     cache.synchronous().invalidateAll();
   }
+
+  /** The entries held, once what the bound and the expiry call for is evicted (Caffeine evicts in the background). */
+  long size() {
+    cache.synchronous().cleanUp();
+    return cache.synchronous().estimatedSize();
+  }
 }

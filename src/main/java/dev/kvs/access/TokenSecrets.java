@@ -19,6 +19,11 @@ public final class TokenSecrets {
   /** Longer bearer values are refused without a look-up (a real one is 47 characters). */
   static final int MAX_TOKEN_CHARS = 512;
 
+  private static final String PREFIX = "kvs_";
+  /** 256 bits in base64url without padding. */
+  private static final int SECRET_CHARS = 43;
+  private static final String BASE64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
   private static final String BEARER = "Bearer ";
@@ -28,7 +33,25 @@ public final class TokenSecrets {
   public static String newSecret() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
-    return "kvs_" + BASE64URL.encodeToString(bytes);
+    return PREFIX + BASE64URL.encodeToString(bytes);
+  }
+
+  /**
+   * Whether {@code token} has the shape of a secret {@link #newSecret} makes: {@code kvs_} and 43
+   * base64url characters, the last of which holds the last 4 bits and 2 zero bits of padding (so
+   * it is every fourth character of the alphabet). No stored token has another shape: anything else
+   * needs no look-up.
+   */
+  static boolean hasIssuedShape(String token) {
+    if (token.length() != PREFIX.length() + SECRET_CHARS || !token.startsWith(PREFIX)) {
+      return false;
+    }
+    for (int i = PREFIX.length(); i < token.length(); i++) {
+      if (BASE64URL_ALPHABET.indexOf(token.charAt(i)) < 0) {
+        return false;
+      }
+    }
+    return BASE64URL_ALPHABET.indexOf(token.charAt(token.length() - 1)) % 4 == 0;
   }
 
   /** A token's public id (for listing and revoking): not secret, but unguessable all the same. */

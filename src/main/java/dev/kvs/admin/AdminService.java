@@ -84,9 +84,10 @@ public final class AdminService {
 
   /**
    * Deletes the namespace: at once it exists no more for any call and its tokens stop working on
-   * every replica; then its records are deleted in batches, one short statement each, before the
-   * answer. A write that was already past its checks when the deletion began can still land; the
-   * purge sweeps the namespace once more when no such write can be running, then drops it for good.
+   * every replica; then its records, and its changes with their keys and times, are deleted in
+   * batches, one short statement each, before the answer. A write that was already past its checks
+   * when the deletion began can still land; the purge sweeps the namespace once more when no such
+   * write can be running, then drops it for good.
    */
   public Future<JsonObject> deleteNamespace(String name) {
     return attempt(() -> {
@@ -96,7 +97,7 @@ public final class AdminService {
           return Future.failedFuture(AccessErrors.namespaceNotFound(name));
         }
         return access.namespaceChanged(name)
-            .compose(sent -> namespaces.deleteRecords(name))
+            .compose(sent -> namespaces.deleteRecordsAndChanges(name))
             .map(deleted -> new JsonObject());
       });
     });

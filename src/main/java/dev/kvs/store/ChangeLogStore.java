@@ -17,9 +17,22 @@ import java.util.List;
 public final class ChangeLogStore {
   private static final String SETTLED = "txid < pg_snapshot_xmin(pg_current_snapshot())";
   private static final String COLUMNS = "txid::text, seq, ns, key, op, created_at, expired_at";
+  /**
+   * Log order, qualified: a bare {@code txid} would name the output column {@code txid::text}, which
+   * sorts "10" before "9" (a page could then skip changes) and cannot walk the index.
+   */
+  private static final String LOG_ORDER = "ORDER BY kv_changes.txid, kv_changes.seq";
 
   private static final String AFTER = "SELECT " + COLUMNS + " FROM kv_changes"
-      + " WHERE (txid, seq) > ($1::text::xid8, $2) AND " + SETTLED + " ORDER BY txid, seq LIMIT $3";
+      + " WHERE (txid, seq) > ($1::text::xid8, $2) AND " + SETTLED + " " + LOG_ORDER + " LIMIT $3";
+
+  /**
+   * Only changes of the namespace as it is now: none of a namespace of the same name deleted before
+   * it was created (again), should its deletion have left any. A namespace registered before
+   * created_txid existed (NULL), or not registered at all (authentication off), shows them all.
+   */
+  private static final String SINCE_CREATED =
+      "txid >= coalesce((SELECT created_txid FROM namespaces WHERE name = $1), '0'::xid8)";
 
   /**
    * One statement, so that the trim cannot move between the check of the cursor and the read:
@@ -31,10 +44,10 @@ public final class ChangeLogStore {
         (SELECT ($2::text::xid8, $3::bigint) < (txid, seq) AS expired FROM kv_changes_trimmed) t
       LEFT JOIN LATERAL (
         SELECT %s FROM kv_changes
-        WHERE ns = $1 AND (txid, seq) > ($2::text::xid8, $3) AND %s
-        ORDER BY txid, seq LIMIT $4
+        WHERE ns = $1 AND (txid, seq) > ($2::text::xid8, $3) AND %s AND %s
+        %s LIMIT $4
       ) c ON NOT t.expired
-      """.formatted(COLUMNS, SETTLED);
+      """.formatted(COLUMNS, SETTLED, SINCE_CREATED, LOG_ORDER);
 
   private static final String TRIMMED = "SELECT txid::text, seq FROM kv_changes_trimmed";
   private static final String HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text";

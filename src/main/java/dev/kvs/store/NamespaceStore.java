@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * The namespaces table. Deleting a namespace is three steps, so that no statement is long: mark it
- * (it stops existing for every caller, its tokens go), delete its records in batches, and, once no
- * write that began before the mark can still be running, sweep once more and drop the row.
+ * (it stops existing for every caller, its tokens go), delete its records and then its change log in
+ * batches, and, once no write that began before the mark can still be running, sweep both once more
+ * and drop the row.
  */
 public final class NamespaceStore {
   private static final String COLUMNS =
@@ -24,9 +25,13 @@ public final class NamespaceStore {
   private static final String INSERT = "INSERT INTO namespaces"
       + " (name, max_ttl_minutes, max_value_bytes, max_metadata_bytes, requests_per_second)"
       + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING " + COLUMNS;
-  /** A namespace created again while its deletion is pending: its old records are gone by then. */
+  /**
+   * A namespace created again while its deletion is pending: its old records and changes are gone
+   * by then. created_txid moves on, so that its change log starts afresh (see V4).
+   */
   private static final String REVIVE = "UPDATE namespaces SET max_ttl_minutes = $2, max_value_bytes = $3,"
-      + " max_metadata_bytes = $4, requests_per_second = $5, created_at = now(), deleting_since = NULL"
+      + " max_metadata_bytes = $4, requests_per_second = $5, created_at = now(), created_txid = pg_current_xact_id(),"
+      + " deleting_since = NULL"
       + " WHERE name = $1 AND deleting_since IS NOT NULL RETURNING " + COLUMNS;
   private static final String UPDATE = "UPDATE namespaces SET"
       + " max_ttl_minutes = CASE WHEN $2 THEN $3 ELSE max_ttl_minutes END,"
@@ -52,6 +57,26 @@ public final class NamespaceStore {
         DELETE FROM kv WHERE ctid = ANY (ARRAY (SELECT ctid FROM batch)) RETURNING 1
       )
       SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM gone)
+      """;
+  /**
+   * One batch of the change log of a namespace being deleted (none once it is created again), in
+   * log order after the position $2/$3 where the previous batch ended, so that no batch walks over
+   * the index entries of those before it: how many were chosen, and the last one. SKIP LOCKED
+   * passes over rows the retention trim is deleting (it deletes them anyway), so this never waits
+   * for the trim and the two cannot deadlock.
+   */
+  private static final String DELETE_CHANGES_BATCH = """
+      WITH batch AS (
+        SELECT ctid, txid, seq FROM kv_changes
+        WHERE ns = $1 AND (txid, seq) > ($2::text::xid8, $3)
+          AND EXISTS (SELECT 1 FROM namespaces WHERE name = $1 AND deleting_since IS NOT NULL)
+        ORDER BY txid, seq LIMIT $4
+        FOR UPDATE SKIP LOCKED
+      ), gone AS (
+        DELETE FROM kv_changes WHERE ctid = ANY (ARRAY (SELECT ctid FROM batch))
+      )
+      SELECT (SELECT count(*) FROM batch), b.txid::text AS last_txid, b.seq AS last_seq
+      FROM batch b ORDER BY b.txid DESC, b.seq DESC LIMIT 1
       """;
   private static final String DELETING_SINCE_BEFORE =
       "SELECT name FROM namespaces WHERE deleting_since < now() - make_interval(secs => $1 / 1000.0)";
@@ -94,7 +119,7 @@ public final class NamespaceStore {
       }
       return find(name).compose(existing -> existing == null || !existing.deleting()
           ? Future.succeededFuture(null)
-          : deleteRecords(name).compose(gone -> pool.preparedQuery(REVIVE).execute(params))
+          : deleteRecordsAndChanges(name).compose(gone -> pool.preparedQuery(REVIVE).execute(params))
               .map(revived -> first(revived.iterator())));
     });
   }
@@ -108,7 +133,7 @@ public final class NamespaceStore {
 
   /**
    * Marks the namespace deleted and deletes its tokens, in one transaction; false when it did not
-   * exist. Its records are still there: {@link #deleteRecords} removes them.
+   * exist. Its records and changes are still there: {@link #deleteRecordsAndChanges} removes them.
    */
   public Future<Boolean> markDeleting(String name) {
     return pool.withTransaction(conn -> conn.preparedQuery(MARK_DELETING).execute(Tuple.of(name))
@@ -118,18 +143,31 @@ public final class NamespaceStore {
   }
 
   /**
-   * Deletes the records of a namespace being deleted, one short statement per batch, until a batch
-   * finds none; how many it deleted.
+   * Deletes the records of a namespace being deleted, then its changes (their keys and times must
+   * not outlive it: a namespace created again under its name is another owner's), one short
+   * statement per batch.
    */
-  public Future<Long> deleteRecords(String name) {
-    return deleteRecords(name, 0L);
+  public Future<Void> deleteRecordsAndChanges(String name) {
+    return deleteRecords(name).compose(records -> deleteChanges(name, ChangeCursor.START));
   }
 
-  private Future<Long> deleteRecords(String name, long sofar) {
-    return pool.preparedQuery(DELETE_RECORDS_BATCH).execute(Tuple.of(name, batchSize)).compose(rows -> {
-      Row counts = rows.iterator().next();
-      long total = sofar + counts.getLong(1);
-      return counts.getLong(0) == 0 ? Future.succeededFuture(total) : deleteRecords(name, total);
+  /** Deletes the records of a namespace being deleted, a batch at a time, until a batch finds none. */
+  private Future<Void> deleteRecords(String name) {
+    return pool.preparedQuery(DELETE_RECORDS_BATCH).execute(Tuple.of(name, batchSize)).compose(rows ->
+        rows.iterator().next().getLong(0) == 0 ? Future.succeededFuture() : deleteRecords(name));
+  }
+
+  /** Deletes the changes of a namespace being deleted after {@code from}, a batch at a time, until a batch is not full. */
+  private Future<Void> deleteChanges(String name, ChangeCursor from) {
+    Tuple params = Tuple.of(name, Long.toString(from.txid()), from.seq(), batchSize);
+    return pool.preparedQuery(DELETE_CHANGES_BATCH).execute(params).compose(rows -> {
+      RowIterator<Row> it = rows.iterator();
+      if (!it.hasNext()) {
+        return Future.succeededFuture();
+      }
+      Row last = it.next();
+      ChangeCursor next = new ChangeCursor(Long.parseLong(last.getString(1)), last.getLong(2));
+      return last.getLong(0) < batchSize ? Future.succeededFuture() : deleteChanges(name, next);
     });
   }
 
@@ -142,9 +180,9 @@ public final class NamespaceStore {
     });
   }
 
-  /** The last step of a deletion: the remaining records, then the row itself (unless it was created again). */
+  /** The last step of a deletion: the remaining records and changes, then the row itself (unless it was created again). */
   public Future<Void> finishDeletion(String name) {
-    return deleteRecords(name)
+    return deleteRecordsAndChanges(name)
         .compose(gone -> pool.preparedQuery(DROP_IF_DELETING).execute(Tuple.of(name)))
         .mapEmpty();
   }
