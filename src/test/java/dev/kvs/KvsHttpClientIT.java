@@ -30,8 +30,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +37,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
@@ -297,7 +294,8 @@ class KvsHttpClientIT {
       Kvs bus = KvsClient.create(replica.vertx, new KvsClientOptions(ns.name).setToken(ns.token));
       Kvs once = httpClient(replica, ns, o -> o.setMaxRetries(0));
       // Through a relay that counts connections, keep-alive off: each try of a call is a connection of its own.
-      CountingRelay relay = new CountingRelay(proxyVertx, replica.port);
+      TcpProxy relay = new TcpProxy(proxyVertx, "127.0.0.1", replica.port);
+      relay.start();
       Kvs retrying = httpClient("http://127.0.0.1:" + relay.port(), ns, o -> o.setMaxRetries(2).setKeepAlive(false));
       assertEquals("present", bus.get("present").await().value(), "the replica serves, its token is known");
       assertEquals("present", once.get("present").await().value());
@@ -314,12 +312,12 @@ class KvsHttpClientIT {
       long started = System.nanoTime();
       assertEquals("503 unavailable", Outcome.of(retrying.get("p1")).statusAndCode());
       long waitedMs = (System.nanoTime() - started) / 1_000_000;
-      assertEquals(3, relay.connections(), "tried, then retried twice");
+      assertEquals(3, relay.accepted(), "tried, then retried twice");
       assertTrue(waitedMs >= 2_000, "two retries, each after Retry-After: 1: " + waitedMs + " ms");
       assertEquals("503 unavailable", Outcome.of(retrying.checkAndWrite("during", 1, Operator.LT, 1)).statusAndCode());
-      assertEquals(3 + 1, relay.connections(), "a conditional write is not retried on 503: one try");
+      assertEquals(3 + 1, relay.accepted(), "a conditional write is not retried on 503: one try");
       assertEquals("503 unavailable", Outcome.of(retrying.write("during", 1)).statusAndCode());
-      assertEquals(3 + 1 + 3, relay.connections(), "a plain write is: three tries");
+      assertEquals(3 + 1 + 3, relay.accepted(), "a plain write is: three tries");
     } finally {
       replica.close();
       proxyVertx.close().await();
@@ -381,36 +379,6 @@ class KvsHttpClientIT {
         new KvsHttpClientOptions(baseUrl, ns.name).setToken(ns.token)));
     httpClients.add(client);
     return client;
-  }
-
-  /** A TCP relay to a local port that counts the connections it accepted. */
-  private static final class CountingRelay {
-    private final AtomicInteger connections = new AtomicInteger();
-    private final NetServer server;
-
-    CountingRelay(Vertx vertx, int targetPort) {
-      NetClient client = vertx.createNetClient();
-      server = vertx.createNetServer().connectHandler(downstream -> {
-        connections.incrementAndGet();
-        downstream.pause();
-        client.connect(targetPort, "127.0.0.1").onSuccess(upstream -> {
-          downstream.handler(upstream::write);
-          upstream.handler(downstream::write);
-          downstream.closeHandler(v -> upstream.close());
-          upstream.closeHandler(v -> downstream.close());
-          downstream.resume();
-        }).onFailure(failure -> downstream.close());
-      });
-      server.listen(0, "127.0.0.1").await();
-    }
-
-    int port() {
-      return server.actualPort();
-    }
-
-    int connections() {
-      return connections.get();
-    }
   }
 
   private static Call call(String name, String expected, Function<Kvs, Future<?>> call) {

@@ -7,11 +7,13 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay between the service and the real PostgreSQL, so a test can cut the database off
  * (refuse new connections and drop the open ones) or silence the open connections, and bring it
- * back, without touching the server.
+ * back, without touching the server. It also counts the connections it accepted (in front of a
+ * client, with keep-alive off, that is the number of requests the client tried).
  */
 public final class TcpProxy {
   private final Vertx vertx;
@@ -20,6 +22,7 @@ public final class TcpProxy {
   private final NetClient client;
   private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
   private final Set<NetSocket> frozen = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger accepted = new AtomicInteger();
   private NetServer server;
   private int port;
 
@@ -70,7 +73,13 @@ public final class TcpProxy {
     return port;
   }
 
+  /** Connections accepted since the relay was made. */
+  public int accepted() {
+    return accepted.get();
+  }
+
   private void relay(NetSocket downstream) {
+    accepted.incrementAndGet();
     downstream.pause();
     open.add(downstream);
     Future<NetSocket> connected = client.connect(targetPort, targetHost);
