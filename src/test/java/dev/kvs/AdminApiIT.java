@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,10 +196,10 @@ class AdminApiIT {
     // A run finishes the deletion once the purge grace (statement timeout 1 s + 1 s) has passed.
     Await.until("a purge run that finished the deletion", 15_000, () -> {
       kvs.app.purge().runOnce().await();
-      return namespaceRows("doomed") == 0;
+      return kvs.rows("namespaces", "name = 'doomed'") == 0;
     });
     assertEquals(0, kvs.count("ns = 'doomed'"), "nothing left behind");
-    assertEquals(0, countChanges("doomed"), "nor in the change log: the late writes' changes went too");
+    assertEquals(0, kvs.rows("kv_changes", "ns = 'doomed'"), "nor in the change log: the late writes' changes went too");
     assertTrue(kvs.count("ns = 'bystander'") > 0);
 
     Auth.createNamespace(kvs, "doomed", new JsonObject());
@@ -219,7 +218,7 @@ class AdminApiIT {
     kvs.execute("UPDATE namespaces SET deleting_since = now() WHERE name = 'phoenix'"); // a deletion cut short
     Auth.createNamespace(kvs, "phoenix", new JsonObject());
     assertEquals(0, kvs.count("ns = 'phoenix'"));
-    assertEquals(0, countChanges("phoenix"), "its changes, three batches of them, went first too");
+    assertEquals(0, kvs.rows("kv_changes", "ns = 'phoenix'"), "its changes, three batches of them, went first too");
   }
 
   @Test
@@ -233,7 +232,7 @@ class AdminApiIT {
     String oldCursor = changesPage("reborn", before).getString("cursor");
 
     assertEquals(200, admin(HttpMethod.DELETE, "/v1/admin/namespaces/reborn", null).statusCode());
-    assertEquals(0, countChanges("reborn"), "the deletion took the namespace's changes, keys and times, with its records");
+    assertEquals(0, kvs.rows("kv_changes", "ns = 'reborn'"), "the deletion took the namespace's changes, keys and times, with its records");
 
     Auth.createNamespace(kvs, "reborn", new JsonObject());
     String after = Auth.issue(kvs, "reborn", "read", "write").getString("token");
@@ -261,27 +260,6 @@ class AdminApiIT {
         .send().await();
     assertEquals(200, page.statusCode(), page.bodyAsString());
     return page.bodyAsJsonObject();
-  }
-
-  /** The rows of the change log of a namespace. */
-  private static int countChanges(String ns) {
-    try (Connection c = kvs.sql(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM kv_changes WHERE ns = '" + ns + "'")) {
-      rs.next();
-      return rs.getInt(1);
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static int namespaceRows(String name) {
-    try (Connection c = kvs.sql(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM namespaces WHERE name = '" + name + "'")) {
-      rs.next();
-      return rs.getInt(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static HttpResponse<Buffer> put(String ns, String token, String key, String body) {

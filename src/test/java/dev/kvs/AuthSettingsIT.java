@@ -54,22 +54,12 @@ class AuthSettingsIT {
       assertEquals(400, kvs.http.put(TestService.path("fresh", "k")).putHeader("Content-Type", "application/json")
           .sendBuffer(Buffer.buffer("{\"value\":null}")).await().statusCode());
       assertEquals(404, kvs.http.get(TestService.path("fresh", "k")).send().await().statusCode(), "reads create nothing");
-      assertEquals(0, namespaces(kvs, "fresh"));
+      assertEquals(0, kvs.rows("namespaces", "name = 'fresh'"));
       assertEquals(200, kvs.http.put(TestService.path("fresh", "k")).putHeader("Content-Type", "application/json")
           .sendBuffer(Buffer.buffer("{\"value\":1}")).await().statusCode());
-      assertEquals(1, namespaces(kvs, "fresh"));
+      assertEquals(1, kvs.rows("namespaces", "name = 'fresh'"));
       assertEquals(200, kvs.http.get("/v1/admin/namespaces/fresh").send().await().statusCode(),
           "with auth off the admin API is open too");
-    }
-  }
-
-  private static int namespaces(TestService kvs, String name) {
-    try (var c = kvs.sql(); var s = c.createStatement();
-         var rs = s.executeQuery("SELECT count(*) FROM namespaces WHERE name = '" + name + "'")) {
-      rs.next();
-      return rs.getInt(1);
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -160,8 +160,13 @@ public final class TestService implements AutoCloseable {
 
   /** The number of rows of kv matching a WHERE clause. */
   public int count(String where) {
+    return rows("kv", where);
+  }
+
+  /** Rows of a table of the service's database matching a SQL condition. */
+  public int rows(String table, String where) {
     try (Connection c = sql(); java.sql.Statement s = c.createStatement();
-         java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM kv WHERE " + where)) {
+         java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table + " WHERE " + where)) {
       rs.next();
       return rs.getInt(1);
     } catch (SQLException e) {
