@@ -19,7 +19,7 @@ final class GuardedServer {
   private GuardedServer() {}
 
   /** The options of a server on {@code port}: everything else as {@code http} says. */
-  static HttpServerOptions options(HttpConfig http, int port) {
+  private static HttpServerOptions options(HttpConfig http, int port) {
     return new HttpServerOptions()
         .setHost(http.host())
         .setPort(port)
@@ -43,12 +43,12 @@ final class GuardedServer {
   }
 
   /**
-   * A server (not yet listening) that hands every connection to {@code connections}, and every
-   * request to it and then to {@code router} (made by {@link #router}).
+   * A server on {@code port} (not yet listening) that hands every connection to {@code connections},
+   * and every request to it and then to {@code router} (made by {@link #router}).
    */
-  static HttpServer create(Vertx vertx, HttpServerOptions options, ConnectionGuard connections, Responses responses,
+  static HttpServer create(Vertx vertx, HttpConfig http, int port, ConnectionGuard connections, Responses responses,
       Router router) {
-    return vertx.createHttpServer(options)
+    return vertx.createHttpServer(options(http, port))
         .connectionHandler(connections::connected)
         .invalidRequestHandler(responses::invalidRequest)
         .requestHandler(request -> {

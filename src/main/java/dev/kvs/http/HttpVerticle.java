@@ -85,7 +85,7 @@ public final class HttpVerticle extends VerticleBase {
     OpsRoutes.mountOpenApi(router, openApi);
     responses.answerErrorsOf(router);
 
-    server = GuardedServer.create(vertx, GuardedServer.options(http, http.port()), connections, responses, router);
+    server = GuardedServer.create(vertx, http, http.port(), connections, responses, router);
     return server.listen();
   }
 

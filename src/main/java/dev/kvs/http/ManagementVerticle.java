@@ -54,7 +54,7 @@ public final class ManagementVerticle extends VerticleBase {
     Router router = GuardedServer.router(vertx, responses);
     new OpsRoutes(readiness, registry, responses).mountManagement(router);
     responses.answerErrorsOf(router);
-    server = GuardedServer.create(vertx, GuardedServer.options(http, http.managementPort()), connections, responses,
+    server = GuardedServer.create(vertx, http, http.managementPort(), connections, responses,
         router);
     return server.listen();
   }
