@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -22,7 +23,16 @@ public final class TokenSecrets {
   private static final String PREFIX = "kvs_";
   /** 256 bits in base64url without padding. */
   private static final int SECRET_CHARS = 43;
-  private static final String BASE64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  /** Each ASCII character's value in base64url, -1 for characters outside it: checked per request. */
+  private static final byte[] BASE64URL_VALUE = new byte[128];
+
+  static {
+    Arrays.fill(BASE64URL_VALUE, (byte) -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < alphabet.length(); i++) {
+      BASE64URL_VALUE[alphabet.charAt(i)] = (byte) i;
+    }
+  }
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
@@ -46,12 +56,15 @@ public final class TokenSecrets {
     if (token.length() != PREFIX.length() + SECRET_CHARS || !token.startsWith(PREFIX)) {
       return false;
     }
+    int value = -1;
     for (int i = PREFIX.length(); i < token.length(); i++) {
-      if (BASE64URL_ALPHABET.indexOf(token.charAt(i)) < 0) {
+      char c = token.charAt(i);
+      value = c < BASE64URL_VALUE.length ? BASE64URL_VALUE[c] : -1;
+      if (value < 0) {
         return false;
       }
     }
-    return BASE64URL_ALPHABET.indexOf(token.charAt(token.length() - 1)) % 4 == 0;
+    return value % 4 == 0;
   }
 
   /** A token's public id (for listing and revoking): not secret, but unguessable all the same. */
