@@ -5,7 +5,8 @@
 # (cd ../old && ./mvnw -q -DskipTests package)) and pass both. Read cache off.
 #
 # Usage: load-tests/bench/kvs-jar-vs-jar.sh A_JAR B_JAR [ROUNDS] [DURATION]     (defaults: 3 10s)
-# Env:   KEYS (100000 records, loaded here when missing), CONC (64), PORT (18080), KVS_BENCH_DB, JAVA_HOME.
+# Env:   KEYS (100000 records, loaded here when missing), CONC (64), PORT (18080), KVS_BENCH_DB, JAVA_HOME,
+#        A_ENV / B_ENV="KVS_X=y ..." settings for one side only (pass one jar twice to compare settings).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source load-tests/bench/lib.sh
@@ -18,9 +19,10 @@ KVS_JAR=$B_JAR bench_prerequisites
 ensure_database "$DB"
 for round in $(seq 1 "$ROUNDS"); do
   for which in a b; do
-    if [ "$which" = a ]; then KVS_JAR=$A_JAR; else KVS_JAR=$B_JAR; fi
+    if [ "$which" = a ]; then KVS_JAR=$A_JAR; side_env=${A_ENV:-}; else KVS_JAR=$B_JAR; side_env=${B_ENV:-}; fi
     vacuum_tables
-    start_service "${TMPDIR:-/tmp}/kvs-jar-bench-$PORT.log" KVS_CACHE_ENABLED=false
+    # shellcheck disable=SC2086 # a list of NAME=VALUE words
+    start_service "${TMPDIR:-/tmp}/kvs-jar-bench-$PORT.log" KVS_CACHE_ENABLED=false $side_env
     if [ "$(live_records)" -lt "$KEYS" ]; then load_records; fi
     take "warm-up-$which" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-get.lua" "$CONC" 10s
     take "get-$which" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-get.lua" "$CONC" "$DUR"
@@ -32,7 +34,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 echo "== $(nproc) cores, $CONC connections, $DUR runs, median of $ROUNDS rounds; $KEYS keys, cache off"
-echo "a: $A_JAR"; echo "b: $B_JAR"
+echo "a: $A_JAR ${A_ENV:-}"; echo "b: $B_JAR ${B_ENV:-}"
 for test in get put cas; do
   for which in a b; do
     r=${RESULTS[$test-$which]}

@@ -111,14 +111,15 @@ public final class KvsApplication {
     DatabaseConfig db = config.database();
     String origin = UUID.randomUUID().toString().substring(0, 8);
     PgStore store = new PgStore(pool);
+    int maxInFlight = config.batch().inFlight(db.poolSize());
     RecordReader reads = config.batch().enabled()
-        ? new BatchedReads(store, db.poolSize(), config.batch().maxKeys(), registry)
+        ? new BatchedReads(store, maxInFlight, config.batch().maxKeys(), registry)
         : store;
     CacheTier cacheTier = CacheTier.create(vertx, background, config, registry, readDecorator.apply(reads), origin);
     FeedPublisher feed = new FeedPublisher(db.connectOptions("kvs-feed"), feedCluster(vertx, config.cluster()),
         config.cluster().enabled(), config.feed(), registry);
     RecordWriter writes = config.batch().enabled()
-        ? new BatchedWrites(store, db.poolSize(), config.batch().maxKeys(), registry)
+        ? new BatchedWrites(store, maxInFlight, config.batch().maxKeys(), registry)
         : store;
     KvService service = new KvService(store, cacheTier.reads(), writes, cacheTier.changes().alsoRunning(feed::nudge),
         new ChangeLogStore(pool));

@@ -36,10 +36,26 @@ public record KvsConfig(
 
   /**
    * Statement sharing: concurrent single-record GETs, PUTs, conditional PUTs and DELETEs go out
-   * together, one statement per kind and at most {@code maxKeys} records in one, while every
-   * connection of the pool is busy with statements of that kind.
+   * together, one statement per kind and at most {@code maxKeys} records in one, while
+   * {@code maxInFlight} statements of that kind are already running (never more than the pool
+   * has connections).
    */
-  public record BatchConfig(boolean enabled, int maxKeys) {}
+  public record BatchConfig(boolean enabled, int maxKeys, int maxInFlight) {
+    /**
+     * Two statements per core: PostgreSQL runs about one statement per core at a time, so more in
+     * flight only cut the same work into smaller batches, each with its own round trip, executor
+     * start-up and (for writes) commit. Measured on 2 cores, 64 connections: 4 in flight serve
+     * 1.3x the GETs and 1.5x the PUTs of 16, at a lower p99; 2 serve as many as 4.
+     */
+    static int defaultMaxInFlight(int cores) {
+      return Math.max(2, 2 * cores);
+    }
+
+    /** Statements of one kind in flight with a pool of {@code poolSize}: more would only queue in the pool. */
+    public int inFlight(int poolSize) {
+      return Math.min(poolSize, maxInFlight);
+    }
+  }
 
   public static KvsConfig fromEnv() {
     return fromEnv(System.getenv());
@@ -75,7 +91,9 @@ public record KvsConfig(
         AuthConfig.fromEnv(in),
         ClusterConfig.fromEnv(in),
         FeedConfig.fromEnv(in),
-        new BatchConfig(in.bool("KVS_BATCH_ENABLED", true), in.intValue("KVS_BATCH_MAX_KEYS", 100, 2, 1_000)),
+        new BatchConfig(in.bool("KVS_BATCH_ENABLED", true), in.intValue("KVS_BATCH_MAX_KEYS", 100, 2, 1_000),
+            in.intValue("KVS_BATCH_MAX_IN_FLIGHT",
+                BatchConfig.defaultMaxInFlight(Runtime.getRuntime().availableProcessors()), 1, 1_000)),
         in.longValue("KVS_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
         in.intValue("KVS_RETRY_AFTER_SECONDS", 1, 1, 3_600));
   }

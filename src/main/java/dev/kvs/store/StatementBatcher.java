@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 
 /**
  * Shares statements between concurrent single-record requests of one kind. At most
- * {@code maxInFlight} statements run at once (the pool's size: more would only queue in the pool);
+ * {@code maxInFlight} statements run at once ({@code KVS_BATCH_MAX_IN_FLIGHT}, at most the pool's size);
  * requests that arrive while all run wait here, and go out together, up to {@code maxBatch} in one
  * statement, as soon as one returns. An idle service therefore sends each request at once, alone
  * (no added latency), and a busy one pays one statement, one round trip and, for writes, one commit

@@ -49,5 +49,15 @@ class KvsConfigTest {
     assertEquals(8080, config.http().port());
     assertEquals(2_000, config.cache().ttlMs());
     assertEquals(100_000, config.cache().maxEntries());
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertEquals(Math.max(2, 2 * cores), config.batch().maxInFlight());
+  }
+
+  @Test
+  void sharedStatementsInFlightAreBoundedByThePool() {
+    KvsConfig.BatchConfig batch = KvsConfig.fromEnv(Map.of("KVS_BATCH_MAX_IN_FLIGHT", "6")).batch();
+    assertEquals(6, batch.inFlight(16));
+    assertEquals(3, batch.inFlight(3), "never more statements in flight than connections");
+    assertThrows(IllegalArgumentException.class, () -> KvsConfig.fromEnv(Map.of("KVS_BATCH_MAX_IN_FLIGHT", "0")));
   }
 }
