@@ -7,8 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvs.support.Await;
 import dev.kvs.support.TestService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,5 +70,43 @@ class OpsIT {
       assertTrue(text.contains(cacheMetric), "cache metric " + cacheMetric);
     }
     assertFalse(text.contains("secret-key-name"), "keys never become label values");
+  }
+
+  @Test
+  void everyAnswerIsCountedOnceUnderItsRouteMethodAndStatus() {
+    String route = "/v1/ns/:ns/kv/:key";
+    Counter misses = kvs.registry.counter("vertx.http.server.requests", "route", route, "method", "GET", "code", "404");
+    Timer missTimes = kvs.registry.timer("vertx.http.server.response.time", "route", route, "method", "GET", "code", "404");
+    DistributionSummary missBytes = kvs.registry.summary("vertx.http.server.response.bytes", "route", route, "method", "GET",
+        "code", "404");
+    Counter madeUp = kvs.registry.counter("vertx.http.server.requests", "route", "", "method", "OTHER", "code", "501");
+    double missesBefore = misses.count();
+    long timesBefore = missTimes.count();
+    double bytesBefore = missBytes.totalAmount();
+    double madeUpBefore = madeUp.count();
+
+    List<Future<HttpResponse<Buffer>>> answers = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      answers.add(kvs.http.get(TestService.path(TestService.NS, "absent-" + i)).send());
+    }
+    answers.add(kvs.http.request(HttpMethod.valueOf("BREW"), "/v1/ns/" + TestService.NS + "/kv/pot").send());
+    answers.add(kvs.http.request(HttpMethod.valueOf("MAKEUP"), "/anything").send());
+    Future.join(answers).await();
+    long sentBytes = 0;
+    for (int i = 0; i < 25; i++) {
+      assertEquals(404, answers.get(i).result().statusCode());
+      sentBytes += answers.get(i).result().body().length();
+    }
+
+    Await.until("the server recorded every answer", 5_000, () -> misses.count() - missesBefore >= 25);
+    assertEquals(25, misses.count() - missesBefore, "each 404 counted once");
+    assertEquals(25, missTimes.count() - timesBefore, "each 404 timed once");
+    assertTrue(missBytes.totalAmount() - bytesBefore >= sentBytes, "response bytes include the bodies sent");
+    assertEquals(2, madeUp.count() - madeUpBefore, "made-up methods share the OTHER label");
+    Await.until("no request is active any more", 5_000,
+        () -> kvs.registry.get("vertx.http.server.active.requests").tag("method", "GET").gauge().value() == 0
+            && kvs.registry.get("vertx.http.server.active.requests").tag("method", "OTHER").gauge().value() == 0);
+    assertTrue(kvs.registry.get("vertx.http.server.bytes.read").counter().count() > 0, "bytes read");
+    assertTrue(kvs.registry.get("vertx.http.server.active.connections").gauge().value() >= 1, "the client's connections");
   }
 }

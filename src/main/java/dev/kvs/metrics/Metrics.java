@@ -59,7 +59,8 @@ public final class Metrics {
 
   /**
    * A Vert.x instance whose HTTP server and SQL pool report to the registry. Requests are
-   * labelled by route template, method and status, never by raw path: keys are in the path.
+   * labelled by route template, method and status, never by raw path: keys are in the path
+   * ({@link HttpServerMeters}).
    */
   public static Vertx newVertx(PrometheusMeterRegistry registry, VertxOptions options) {
     return builder(registry, options).build();
@@ -76,9 +77,10 @@ public final class Metrics {
         .setEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
             Label.CLIENT_NAME, Label.NAMESPACE));
+    MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry);
     return Vertx.builder()
         .with(options.setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry));
+        .withMetrics(vertxOptions -> new LeanHttpServerMetrics(micrometer.metrics(vertxOptions), registry));
   }
 
   private static double[] nanos(double... millis) {
