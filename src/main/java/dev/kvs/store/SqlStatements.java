@@ -97,7 +97,9 @@ final class SqlStatements {
    * operator ($7: "<", "<=", "=", ">=", ">") and time ($8), checked on the locked row as in
    * {@link #UPSERT_IF_CREATED}; rows sorted by (ns, key) as in {@link #UPSERT_ROWS}. Returns a
    * written pair with its times, a refused one with its live record (FOR SHARE: the version its
-   * condition saw). A pair in neither met a row committed after the statement's snapshot.
+   * condition saw). A pair in neither met a row committed after the statement's snapshot. Only
+   * the refused pairs are looked up again (materialised first, so that a statement whose writes
+   * all took place reads no row twice).
    * Columns: written, ns, key, value, metadata, created_at, expired_at.
    */
   static final String UPSERT_ROWS_IF_CREATED = """
@@ -111,10 +113,12 @@ final class SqlStatements {
                            ELSE t.created_at > c.at END
           FROM i c WHERE c.ns = t.ns AND c.key = t.key)
         RETURNING ns, key, created_at, expired_at
-      ), %s, live AS (
+      ), %s, refused AS MATERIALIZED (
+        SELECT i.ns, i.key FROM i WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.ns = i.ns AND w.key = i.key)
+      ), live AS (
         SELECT kv.ns, kv.key, kv.value, kv.metadata, kv.created_at, kv.expired_at
-        FROM kv JOIN i ON kv.ns = i.ns AND kv.key = i.key
-        WHERE kv.expired_at > now() AND NOT EXISTS (SELECT 1 FROM written w WHERE w.ns = kv.ns AND w.key = kv.key)
+        FROM refused r JOIN kv ON kv.ns = r.ns AND kv.key = r.key
+        WHERE kv.expired_at > now()
         FOR SHARE OF kv
       )
       SELECT true AS written, ns, key, NULL::text AS value, NULL::text AS metadata, created_at, expired_at FROM written
