@@ -5,7 +5,7 @@
 # should not differ.
 #
 # Usage: load-tests/bench/kvs-batch-on-off.sh [ROUNDS] [DURATION]     (defaults: 3 10s)
-# Env:   CONNS ("1 16 64"), KEYS (100000 records, loaded when missing), KVS_JAR, PORT (18080),
+# Env:   CONNS ("1 16 64"), KEYS (100000 records, made afresh at the start: fresh_records), KVS_JAR, PORT (18080),
 #        KVS_BENCH_DB, JAVA_HOME. Read cache off.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +22,8 @@ for round in $(seq 1 "$ROUNDS"); do
     vacuum_tables
     start_service "${TMPDIR:-/tmp}/kvs-batch-bench-$PORT.log" KVS_CACHE_ENABLED=false \
       KVS_BATCH_ENABLED=$([ "$mode" = on ] && echo true || echo false)
-    if [ "$(live_records)" -lt "$KEYS" ]; then load_records; fi
+    # The first start of the sitting makes the table afresh (fresh_records in lib.sh).
+    if [ -z "${FRESH:-}" ]; then fresh_records; FRESH=1; fi
     take "warm-up-$mode" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-get.lua" 64 5s
     for c in $CONNS; do
       take "get-$c-$mode" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-get.lua" "$c" "$DUR"

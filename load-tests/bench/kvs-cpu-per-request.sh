@@ -6,7 +6,7 @@
 # beside it. Give several jars to compare builds; they are alternated round by round.
 #
 # Usage: load-tests/bench/kvs-cpu-per-request.sh [JAR ...]          (default: target/kvs.jar)
-# Env:   ROUNDS (3), DUR (10s), CONC (64), KEYS (100000 records, loaded when missing), PORT (18080),
+# Env:   ROUNDS (3), DUR (10s), CONC (64), KEYS (100000 records, made afresh at the start: fresh_records), PORT (18080),
 #        KVS_BENCH_DB, EXTRA_ENV="KVS_X=y ..." for the service, HOT (1000),
 #        JFR=DIR to record a Flight Recorder profile per jar and workload into DIR (the
 #        recording costs a few per cent; `jfr view hot-methods DIR/<file>.jfr` shows where the
@@ -56,7 +56,8 @@ for round in $(seq 1 "$ROUNDS"); do
   for i in "${!JARS[@]}"; do
     vacuum_tables
     start "$i" true hit
-    if [ "$(live_records)" -lt "$KEYS" ]; then load_records; fi
+    # The first start of the sitting makes the table afresh (fresh_records in lib.sh).
+    if [ -z "${FRESH:-}" ]; then fresh_records; FRESH=1; fi
     env HOT="$HOT" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-get.lua" "$CONC" 5s >/dev/null 2>&1
     measure "hit-$i" kvs-get.lua HOT="$HOT"
     stop_service

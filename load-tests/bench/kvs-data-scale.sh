@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Does throughput hold as the table grows? Random GETs and random overwrites (PUT) over every
-# record of a table of each size in SIZES, each size in a database of its own (loaded by SQL the
-# first time, so ten million records take a minute or two, not an hour of PUTs), 64 connections,
-# cache off, the sizes alternated round by round; medians, the ratio of each size to the first,
-# and the service's peak resident memory (VmHWM) per size.
+# record of a table of each size in SIZES, each size in a database of its own (written by SQL the
+# first time, fresh_records in lib.sh: ten million records take a minute, not an hour of PUTs),
+# 64 connections, cache off, the sizes alternated round by round; medians, the ratio of each size
+# to the first, and the service's peak resident memory (VmHWM) per size.
 #
 # Usage: load-tests/bench/kvs-data-scale.sh [ROUNDS] [DURATION]       (defaults: 3 10s)
 # Env:   SIZES ("100000 10000000"), CONC (64), PORT (18080), KVS_BENCH_DB (kvs_bench; the size
@@ -21,20 +21,6 @@ trap 'stop_service; cleanup_scratch' EXIT
 trap 'exit 130' INT TERM
 bench_prerequisites
 
-# Records k0..k(size-1) of namespace NS, a 170-byte value each, live for 30 days: written by one
-# INSERT, as a PUT would store them (the service's schema is made by its first start).
-load_by_sql() {
-  local started; started=$(date +%s)
-  sql "TRUNCATE kv"
-  sql "INSERT INTO kv (ns, key, value, metadata, created_at, expired_at)
-       SELECT '$NS', 'k' || i, '{\"payload\":\"' || repeat('x', 150) || '\",\"n\":1}', NULL,
-              date_trunc('milliseconds', now()), date_trunc('milliseconds', now()) + interval '30 days'
-       FROM generate_series(0, $KEYS - 1) AS i"
-  sql "INSERT INTO namespaces (name) VALUES ('$NS') ON CONFLICT DO NOTHING"
-  sql "VACUUM (ANALYZE) kv"
-  echo "loaded $KEYS records into $DB in $(( $(date +%s) - started )) s"
-}
-
 peak_rss_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVICE_PID/status"; }
 
 declare -A PEAK
@@ -46,7 +32,7 @@ for round in $(seq 1 "$ROUNDS"); do
     # shellcheck disable=SC2086 # EXTRA_ENV is a list of NAME=VALUE words
     start_service "${TMPDIR:-/tmp}/kvs-scale-bench-$PORT.log" KVS_CACHE_ENABLED=false ${EXTRA_ENV:-}
     if [ "$(sql "SELECT count(*) FROM kv WHERE ns = '$NS' AND expired_at > now() + interval '1 day'")" -lt "$size" ]; then
-      load_by_sql
+      fresh_records
     fi
     take "warm-up-$size" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-get.lua" "$CONC" 10s
     take "get-$size" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-get.lua" "$CONC" "$DUR"

@@ -5,7 +5,7 @@
 # (cd ../old && ./mvnw -q -DskipTests package)) and pass both. Read cache off.
 #
 # Usage: load-tests/bench/kvs-jar-vs-jar.sh A_JAR B_JAR [ROUNDS] [DURATION]     (defaults: 3 10s)
-# Env:   KEYS (100000 records, loaded here when missing), CONC (64), PORT (18080), KVS_BENCH_DB, JAVA_HOME,
+# Env:   KEYS (100000 records, made afresh at the start: fresh_records), CONC (64), PORT (18080), KVS_BENCH_DB, JAVA_HOME,
 #        A_ENV / B_ENV="KVS_X=y ..." settings for one side only (pass one jar twice to compare settings).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,7 +23,8 @@ for round in $(seq 1 "$ROUNDS"); do
     vacuum_tables
     # shellcheck disable=SC2086 # a list of NAME=VALUE words
     start_service "${TMPDIR:-/tmp}/kvs-jar-bench-$PORT.log" KVS_CACHE_ENABLED=false $side_env
-    if [ "$(live_records)" -lt "$KEYS" ]; then load_records; fi
+    # The first start of the sitting makes the table afresh (fresh_records in lib.sh).
+    if [ -z "${FRESH:-}" ]; then fresh_records; FRESH=1; fi
     take "warm-up-$which" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-get.lua" "$CONC" 10s
     take "get-$which" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-get.lua" "$CONC" "$DUR"
     take "put-$which" "$BENCH_HOME/wrk.sh" "$URL" "$BENCH_HOME/lua/kvs-put.lua" "$CONC" "$DUR"

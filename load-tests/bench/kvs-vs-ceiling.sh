@@ -9,7 +9,8 @@
 # Usage: load-tests/bench/kvs-vs-ceiling.sh [ROUNDS] [DURATION]       (defaults: 3 10s)
 # Env:   KVS_JAR (target/kvs.jar, built if missing), PORT (18080), KVS_BENCH_DB (kvs_bench; the
 #        ceiling table goes to <KVS_BENCH_DB>_ceiling), KEYS (100000), CONC (64),
-#        SKIP_LOAD=1 to reuse the records of a previous run, LOAD_CONNS (8),
+#        SKIP_LOAD=1 to reuse the records of a previous run (else the table is made afresh:
+#        fresh_records in lib.sh),
 #        EXTRA_ENV="KVS_X=y ..." for the service, HOT (1000), BARE_PORT (18099),
 #        JAVA_HOME (else .ci/jdk.sh finds a JDK).
 set -euo pipefail
@@ -32,8 +33,7 @@ psql -q -X -v ON_ERROR_STOP=1 -d "$CEILING_DB" -f "$BENCH_HOME/pg/ceiling-setup.
 start_service "${TMPDIR:-/tmp}/kvs-bench-$PORT.log" KVS_CACHE_ENABLED=false ${EXTRA_ENV:-}
 
 if [ -z "${SKIP_LOAD:-}" ]; then
-  echo "loading $KEYS records ..."
-  load_records
+  fresh_records
 else
   live=$(live_records)
   [ "$live" -ge "$KEYS" ] || die "SKIP_LOAD: only $live of $KEYS records are live in $DB; run without SKIP_LOAD"
