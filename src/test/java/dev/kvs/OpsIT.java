@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvs.support.Await;
+import dev.kvs.support.RawHttp;
 import dev.kvs.support.TestService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -108,5 +109,23 @@ class OpsIT {
             && kvs.registry.get("vertx.http.server.active.requests").tag("method", "OTHER").gauge().value() == 0);
     assertTrue(kvs.registry.get("vertx.http.server.bytes.read").counter().count() > 0, "bytes read");
     assertTrue(kvs.registry.get("vertx.http.server.active.connections").gauge().value() >= 1, "the client's connections");
+  }
+
+  @Test
+  void aRequestCutOffByItsClientStopsBeingActiveAndCountsAsAReset() throws Exception {
+    Counter resets = kvs.registry.counter("vertx.http.server.request.resets", "method", "PUT");
+    double resetsBefore = resets.count();
+    try (RawHttp client = new RawHttp(kvs.port)) {
+      client.send("PUT " + TestService.path(TestService.NS, "cut-off") + " HTTP/1.1\r\nHost: kvs\r\n"
+          + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"val");
+      Await.until("the half-sent PUT is active", 5_000, () -> activePuts() == 1);
+    } // closed with 90 bytes of the body never sent
+    Await.until("the cut-off PUT is no longer active", 5_000, () -> activePuts() == 0);
+    assertEquals(1, resets.count() - resetsBefore, "counted as one reset");
+    assertEquals(404, kvs.get("cut-off").statusCode(), "nothing written");
+  }
+
+  private static double activePuts() {
+    return kvs.registry.get("vertx.http.server.active.requests").tag("method", "PUT").gauge().value();
   }
 }

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
  * up six meters in the registry on every request (an eighth of a cache hit's CPU time, measured
  * with JFR), where this class resolves a route, method and status to its meters once and keeps them.
  * One instance serves every HTTP server of the process, as their series are shared.
- * Routes are the templates the routers report (a key never becomes a label); methods outside
- * {@link Metrics#STANDARD_HTTP_METHODS} share the label {@code OTHER}.
+ * Routes are the templates the routers report (a key never becomes a label); methods are labelled
+ * by {@link Metrics#methodLabel}.
  */
 final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Exchange, Void, Void> {
   private static final String PREFIX = "vertx.http.server.";
@@ -55,23 +55,34 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Excha
   /** The meters of one outcome. */
   private record Answered(Counter requests, Timer responseTime, DistributionSummary responseBytes) {}
 
-  /** One request and its response, from the request's first byte to the response's last. */
+  /**
+   * One request and its response, from the request's first byte to the response's last. It is
+   * active until both have ended or it is reset, whichever comes first.
+   */
   static final class Exchange {
     private final Method method;
     private final long startNanos = System.nanoTime();
     private String route; // the routes it passed, joined by '>' as vertx-micrometer joins them
     private boolean requestEnded;
     private boolean responseEnded;
-    private boolean reset;
+    private boolean active = true;
 
     private Exchange(Method method) {
       this.method = method;
       method.active().increment();
     }
 
-    /** Whether it stops being active now: both sides are over, or it was reset (counted once). */
-    private boolean endsWith(boolean otherSideEnded) {
-      return !reset && otherSideEnded;
+    private void endIfBothEnded() {
+      if (requestEnded && responseEnded) {
+        end();
+      }
+    }
+
+    private void end() {
+      if (active) {
+        active = false;
+        method.active().decrement();
+      }
     }
   }
 
@@ -112,17 +123,12 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Excha
   public void requestEnd(Exchange exchange, HttpRequest request, long bytesRead) {
     exchange.method.requestBytes().record(bytesRead);
     exchange.requestEnded = true;
-    if (exchange.endsWith(exchange.responseEnded)) {
-      exchange.method.active().decrement();
-    }
+    exchange.endIfBothEnded();
   }
 
   @Override
   public void requestReset(Exchange exchange) {
-    if (!exchange.reset && !(exchange.requestEnded && exchange.responseEnded)) {
-      exchange.method.active().decrement();
-    }
-    exchange.reset = true;
+    exchange.end();
     exchange.method.resets().increment();
   }
 
@@ -135,19 +141,14 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Excha
     meters.responseTime().record(System.nanoTime() - exchange.startNanos, TimeUnit.NANOSECONDS);
     meters.responseBytes().record(bytesWritten);
     exchange.responseEnded = true;
-    if (exchange.endsWith(exchange.requestEnded)) {
-      exchange.method.active().decrement();
-    }
+    exchange.endIfBothEnded();
   }
 
   private Method method(String name) {
-    Method method = methods.get(name);
-    if (method != null) {
-      return method;
-    }
-    String label = Metrics.STANDARD_HTTP_METHODS.contains(name) ? name : "OTHER";
-    // Made-up methods all map to the one OTHER entry: the map holds the standard methods and OTHER.
-    return methods.computeIfAbsent(label, this::registerMethod);
+    // Keyed by label, not by name: made-up methods all share the OTHER entry, so the map stays small.
+    String label = Metrics.methodLabel(name);
+    Method method = methods.get(label);
+    return method != null ? method : methods.computeIfAbsent(label, this::registerMethod);
   }
 
   private Method registerMethod(String label) {

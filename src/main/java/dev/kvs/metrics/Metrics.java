@@ -33,11 +33,15 @@ public final class Metrics {
 
   private Metrics() {}
 
+  /** The label of an HTTP method: itself when HTTP defines it, else {@code OTHER}. */
+  static String methodLabel(String method) {
+    return STANDARD_HTTP_METHODS.contains(method) ? method : "OTHER";
+  }
+
   public static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // A client chooses the method, and Vert.x labels requests with it: made-up ones share a series.
-    registry.config().meterFilter(MeterFilter.replaceTagValues("method",
-        method -> STANDARD_HTTP_METHODS.contains(method) ? method : "OTHER"));
+    registry.config().meterFilter(MeterFilter.replaceTagValues("method", Metrics::methodLabel));
     registry.config().meterFilter(new SeriesCap(MAX_SERIES_PER_NAME));
     registry.config().meterFilter(new MeterFilter() {
       @Override
