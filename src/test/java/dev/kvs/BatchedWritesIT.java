@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvs.json.IsoTime;
+import dev.kvs.support.Await;
 import dev.kvs.support.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -268,6 +269,43 @@ class BatchedWritesIT {
     }
     assertTrue(acknowledged > 0, "no write got through at all: the test proved nothing");
     assertTrue(killed.get() > 0, "no connection was killed while writing: the test proved nothing");
+  }
+
+  @Test
+  void requestsWaitForAFreeSlotOfKvsBatchMaxInFlightNotForAFreeConnection() throws Exception {
+    try (TestService bounded = TestService.start("bounded_writes", Map.of("KVS_DB_POOL_SIZE", "4",
+        "KVS_BATCH_MAX_IN_FLIGHT", "1", "KVS_CACHE_ENABLED", "false", "KVS_DB_LOCK_TIMEOUT_MS", "10000"))) {
+      String ns = TestService.NS;
+      assertEquals(200, bounded.http.put(TestService.path(ns, "blocker"))
+          .sendJsonObject(new JsonObject().put("value", 0)).await().statusCode());
+      Future<HttpResponse<Buffer>> blocked;
+      List<Future<HttpResponse<Buffer>>> queued = new ArrayList<>();
+      try (Connection holder = bounded.sql()) {
+        holder.setAutoCommit(false);
+        try (Statement s = holder.createStatement()) {
+          s.execute("SELECT 1 FROM kv WHERE ns = '" + ns + "' AND key = 'blocker' FOR UPDATE");
+        }
+        // The one statement allowed in flight waits for the row lock; three connections stay free.
+        blocked = bounded.http.put(TestService.path(ns, "blocker")).sendJsonObject(new JsonObject().put("value", 1));
+        Await.until("the blocker's statement waits for the lock", 5_000, () -> bounded.rows("pg_stat_activity",
+            "datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO kv%'") == 1);
+        for (int i = 0; i < 5; i++) {
+          queued.add(bounded.http.put(TestService.path(ns, "queued" + i)).sendJsonObject(new JsonObject().put("value", i)));
+        }
+        Await.until("all six PUTs reached the service", 5_000, () -> bounded.registry
+            .get("vertx.http.server.active.requests").tag("method", "PUT").gauge().value() == 6);
+        holder.commit();
+      }
+      assertEquals(200, blocked.await().statusCode());
+      Future.join(queued).await();
+      queued.forEach(r -> assertEquals(200, r.result().statusCode(), r.result().bodyAsString()));
+      try (Connection c = bounded.sql(); Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT count(*), count(DISTINCT txid) FROM kv_changes WHERE key LIKE 'queued%'")) {
+        r.next();
+        assertEquals(5, r.getInt(1));
+        assertEquals(1, r.getInt(2), "the five waited for the one slot and went out together, though connections were free");
+      }
+    }
   }
 
   @Test

@@ -49,8 +49,15 @@ class KvsConfigTest {
     assertEquals(8080, config.http().port());
     assertEquals(2_000, config.cache().ttlMs());
     assertEquals(100_000, config.cache().maxEntries());
-    int cores = Runtime.getRuntime().availableProcessors();
-    assertEquals(Math.max(2, 2 * cores), config.batch().maxInFlight());
+    assertEquals(KvsConfig.BatchConfig.defaultMaxInFlight(Runtime.getRuntime().availableProcessors()),
+        config.batch().maxInFlight());
+  }
+
+  @Test
+  void twoSharedStatementsPerCoreByDefault() {
+    assertEquals(2, KvsConfig.BatchConfig.defaultMaxInFlight(1), "at least two");
+    assertEquals(4, KvsConfig.BatchConfig.defaultMaxInFlight(2));
+    assertEquals(16, KvsConfig.BatchConfig.defaultMaxInFlight(8));
   }
 
   @Test
