@@ -134,9 +134,10 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Excha
 
   @Override
   public void responseEnd(Exchange exchange, HttpResponse response, long bytesWritten) {
-    String route = exchange.route == null ? "" : exchange.route;
-    Answered meters = answered.computeIfAbsent(new Outcome(route, exchange.method.label(), response.statusCode()),
-        this::register);
+    Outcome outcome = new Outcome(exchange.route == null ? "" : exchange.route, exchange.method.label(),
+        response.statusCode());
+    Answered known = answered.get(outcome); // a plain read: computeIfAbsent may lock the bin
+    Answered meters = known != null ? known : answered.computeIfAbsent(outcome, this::register);
     meters.requests().increment();
     meters.responseTime().record(System.nanoTime() - exchange.startNanos, TimeUnit.NANOSECONDS);
     meters.responseBytes().record(bytesWritten);
